@@ -1,0 +1,3 @@
+using SemanticGen.Cli;
+
+return await SemanticGenCommand.RunAsync(args);
