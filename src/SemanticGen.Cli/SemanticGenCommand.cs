@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SemanticGen.Cli.Commands;
 
 namespace SemanticGen.Cli;
 
@@ -7,8 +8,39 @@ public static class SemanticGenCommand
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("SemanticGen.Pipelines: train, run and serve SemanticGen-style video generation.");
+        var data = new Command("data", "Build training data: synthesise Shapes World clips, inspect captioned video folders.")
+        {
+            DataSynthCommand.Build(),
+            DataCheckCommand.Build(),
+        };
+        var video = new Command("video", "Inspect video files.") { VideoProbeCommand.Build() };
+        var weights = new Command("weights", "Inspect safetensors checkpoints.") { WeightsInspectCommand.Build() };
+
+        var root = new RootCommand(Summary)
+        {
+            data,
+            ScoreCommand.Build(),
+            video,
+            weights,
+        };
+        root.Description = Summary + "\n\nAll commands:\n" + string.Join("\n", LeafCommands(root, prefix: ""));
         return root;
+    }
+
+    private const string Summary = "SemanticGen.Pipelines: train, run and serve SemanticGen-style video generation.";
+
+    /// <summary>Every runnable command as "  path  description", so the root help lists nested ones too.</summary>
+    private static IEnumerable<string> LeafCommands(Command command, string prefix)
+    {
+        foreach (var child in command.Subcommands)
+        {
+            var path = prefix.Length == 0 ? child.Name : $"{prefix} {child.Name}";
+            if (child.Subcommands.Count == 0)
+                yield return $"  {path,-18}{child.Description}";
+            else
+                foreach (var line in LeafCommands(child, path))
+                    yield return line;
+        }
     }
 
     public static Task<int> RunAsync(string[] args) => Build().Parse(args).InvokeAsync();
