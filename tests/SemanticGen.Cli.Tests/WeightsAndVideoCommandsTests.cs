@@ -2,13 +2,10 @@ namespace SemanticGen.Cli.Tests;
 
 public sealed class WeightsAndVideoCommandsTests
 {
-    private static string Fixture(params string[] parts) =>
-        Path.Combine([RepoRoot(), "tests", "fixtures", .. parts]);
-
     [Fact]
     public async Task Weights_inspect_lists_names_dtypes_and_shapes_of_a_checkpoint()
     {
-        var result = await CliProcess.RunAsync("weights", "inspect", Fixture("encoders", "vjepa2"), "--filter", "patch_embeddings");
+        var result = await CliProcess.RunAsync("weights", "inspect", RepoPaths.Fixture("encoders", "vjepa2"), "--filter", "patch_embeddings");
 
         result.ExitCode.Should().Be(0, result.All);
         result.StdOut.Should().Contain("encoder.embeddings.patch_embeddings.proj.weight")
@@ -21,7 +18,7 @@ public sealed class WeightsAndVideoCommandsTests
     {
         using var folder = new TempFolder();
         var path = folder.File("broken.safetensors");
-        var bytes = await File.ReadAllBytesAsync(Fixture("encoders", "vjepa2", "model.safetensors"), TestContext.Current.CancellationToken);
+        var bytes = await File.ReadAllBytesAsync(RepoPaths.Fixture("encoders", "vjepa2", "model.safetensors"), TestContext.Current.CancellationToken);
         BitConverter.GetBytes(long.MaxValue).CopyTo(bytes, 0);  // header length far beyond the file
         await File.WriteAllBytesAsync(path, bytes, TestContext.Current.CancellationToken);
 
@@ -39,8 +36,4 @@ public sealed class WeightsAndVideoCommandsTests
         result.ExitCode.Should().Be(2);
         result.StdErr.Should().Contain("/nonexistent/clip.mp4");
     }
-
-    private static string RepoRoot() =>
-        typeof(WeightsAndVideoCommandsTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "RepoRoot").Value!;
 }
