@@ -15,6 +15,7 @@ public static class SemanticGenCommand
         };
         var video = new Command("video", "Inspect video files.") { VideoProbeCommand.Build() };
         var weights = new Command("weights", "Inspect safetensors checkpoints.") { WeightsInspectCommand.Build() };
+        var bench = new Command("bench", "Measure throughput on this machine.") { BenchIoCommand.Build() };
 
         var root = new RootCommand(Summary)
         {
@@ -22,6 +23,7 @@ public static class SemanticGenCommand
             ScoreCommand.Build(),
             video,
             weights,
+            bench,
         };
         root.Description = Summary + "\n\nAll commands:\n" + string.Join("\n", LeafCommands(root, prefix: ""));
         return root;
