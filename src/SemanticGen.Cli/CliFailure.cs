@@ -40,7 +40,7 @@ internal static class CliFailure
     private static bool IsUserError(Exception error) => error is
         VideoFormatException or DatasetFormatException or SafetensorsFormatException or WeightLoadException
         or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
-        or CliUsageException;
+        or CliUsageException or Microsoft.Extensions.Options.OptionsValidationException;
 }
 
 /// <summary>A command line that names something unusable (a missing folder, a clash with existing output).</summary>

@@ -15,11 +15,14 @@ public static class SemanticGenCommand
         };
         var video = new Command("video", "Inspect video files.") { VideoProbeCommand.Build() };
         var weights = new Command("weights", "Inspect safetensors checkpoints.") { WeightsInspectCommand.Build() };
-        var bench = new Command("bench", "Measure throughput on this machine.") { BenchIoCommand.Build() };
+        var bench = new Command("bench", "Measure throughput on this machine.") { BenchIoCommand.Build(), BenchEncodersCommand.Build() };
+        var encoders = new Command("encoders", "Semantic encoder plugins: parity with reference implementations.") { EncodersCheckCommand.Build() };
 
         var root = new RootCommand(Summary)
         {
             data,
+            encoders,
+            EncodeCommand.Build(),
             ScoreCommand.Build(),
             video,
             weights,
