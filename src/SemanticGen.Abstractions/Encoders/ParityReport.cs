@@ -5,7 +5,7 @@ public sealed record ParityMeasure(string Name, double MaxAbsError, double Toler
 {
     public bool Passed => MaxAbsError <= Tolerance;
 
-    public override string ToString() => $"{Name}: max abs error {MaxAbsError:E2} (tolerance {Tolerance:E0}) {(Passed ? "ok" : "FAIL")}";
+    public override string ToString() => $"{Name}: max abs error {MaxAbsError:0.00e+00} (tolerance {Tolerance:0e+00}) {(Passed ? "ok" : "FAIL")}";
 }
 
 /// <summary>The result of reproducing a recorded reference forward pass (a fixture folder).</summary>

@@ -44,7 +44,7 @@ internal static class EncodersCheckCommand
 
         var table = new Table().AddColumn("output").AddColumn(new TableColumn("max abs error").RightAligned()).AddColumn("tolerance").AddColumn("");
         foreach (var measure in report.Measures)
-            table.AddRow(Markup.Escape(measure.Name), $"{measure.MaxAbsError:E2}", $"{measure.Tolerance:E0}", measure.Passed ? "[green]ok[/]" : "[red]FAIL[/]");
+            table.AddRow(Markup.Escape(measure.Name), $"{measure.MaxAbsError:0.00e+00}", $"{measure.Tolerance:0e+00}", measure.Passed ? "[green]ok[/]" : "[red]FAIL[/]");
         AnsiConsole.Write(table);
         Console.Out.WriteLine($"{report.Encoder} parity on {report.Fixture}: {(report.Passed ? "passed" : "FAILED")}");
         return report.Passed ? 0 : ParityFailed;
