@@ -9,6 +9,7 @@ namespace SemanticGen.Encoders.Qwen25VL.Tests;
 /// building and the forward run here while another thread forces collections; a stray implicit scalar crashes or
 /// corrupts results.
 /// </summary>
+[Collection(ForcedCollections.RunsAlone)]
 public sealed class CollectionStressTests
 {
     [Fact]
@@ -17,15 +18,7 @@ public sealed class CollectionStressTests
         using var encoder = QwenFixture.Encoder(QwenFixture.Config with { WindowSize = 112 });
         using var frames = QwenFixture.Frames(1, 2, 140, 196, seed: 21);
         using var expected = encoder.Encode(new VideoFrames(frames, 1.6));
-        using var stop = new CancellationTokenSource();
-        var collector = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }, TestContext.Current.CancellationToken);
+        var pressure = ForcedCollections.Start();
 
         try
         {
@@ -44,8 +37,7 @@ public sealed class CollectionStressTests
         }
         finally
         {
-            stop.Cancel();
-            await collector;
+            await pressure.DisposeAsync();
         }
     }
 }

@@ -6,6 +6,7 @@ namespace SemanticGen.Encoders.VJepa2.Tests;
 /// Guards docs/torchsharp-notes.md: preprocessing and the forward pass keep every scalar alive across native calls,
 /// so forcing collections from another thread neither crashes nor changes the tokens.
 /// </summary>
+[Collection(ForcedCollections.RunsAlone)]
 public sealed class ScalarLifetimeStressTests
 {
     [Fact]
@@ -14,15 +15,7 @@ public sealed class ScalarLifetimeStressTests
         using var encoder = new VJepa2SemanticEncoder(Fixture.LoadedModel());
         using var frames = Fixture.RandomFrames(1, 4, 80, 96, seed: 12);   // resized and cropped: every preprocessing step runs
         using var first = encoder.Encode(new VideoFrames(frames, 1.6));
-        using var stop = new CancellationTokenSource();
-        var collector = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }, TestContext.Current.CancellationToken);
+        var pressure = ForcedCollections.Start();
 
         var largest = 0.0;
         try
@@ -35,8 +28,7 @@ public sealed class ScalarLifetimeStressTests
         }
         finally
         {
-            stop.Cancel();
-            await collector;
+            await pressure.DisposeAsync();
         }
 
         largest.Should().Be(0);

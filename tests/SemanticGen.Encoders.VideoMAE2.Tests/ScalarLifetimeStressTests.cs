@@ -10,7 +10,7 @@ namespace SemanticGen.Encoders.VideoMAE2.Tests;
 /// (<c>-- --filter-class "*ScalarLifetimeStressTests"</c>) it caught an injected <c>x.add(h).mul(1.0)</c> in the block
 /// every time; inside the full run the race is rarer (observed: not caught), so run it alone after touching forward code.
 /// </summary>
-[Collection(nameof(ScalarLifetimeStressTests))]
+[Collection(ForcedCollections.RunsAlone)]
 public sealed class ScalarLifetimeStressTests(ITestOutputHelper output)
 {
     [Fact]
@@ -29,15 +29,7 @@ public sealed class ScalarLifetimeStressTests(ITestOutputHelper output)
         // Earlier tests' garbage would make every forced collection slow; clear it once.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        using var stop = new CancellationTokenSource();
-        var collector = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }, TestContext.Current.CancellationToken);
+        var pressure = ForcedCollections.Start();
 
         var worst = 0.0;
         var rounds = 0;
@@ -62,15 +54,10 @@ public sealed class ScalarLifetimeStressTests(ITestOutputHelper output)
         }
         finally
         {
-            await stop.CancelAsync();
-            await collector;
+            await pressure.DisposeAsync();
         }
 
         output.WriteLine($"{rounds} rounds, {GC.CollectionCount(2) - collections} full collections, threads {torch.get_num_threads()}");
         worst.Should().Be(0, "every round computes the same thing");
     }
 }
-
-/// <summary>Runs the stress test alone: its forced collections must not hit other tests' (deliberately plain) tensor code.</summary>
-[CollectionDefinition(nameof(ScalarLifetimeStressTests), DisableParallelization = true)]
-public sealed class ScalarLifetimeStressCollection;

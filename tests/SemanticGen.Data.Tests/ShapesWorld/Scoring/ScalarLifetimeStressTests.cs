@@ -8,6 +8,7 @@ namespace SemanticGen.Data.Tests.ShapesWorld.Scoring;
 /// and scoring while another thread forces collections crashes (or mis-scores) when a hot path regresses to implicit
 /// scalars; with explicit, living scalars it is stable.
 /// </summary>
+[Collection(ForcedCollections.RunsAlone)]
 public sealed class ScalarLifetimeStressTests
 {
     [Fact]
@@ -15,15 +16,7 @@ public sealed class ScalarLifetimeStressTests
     {
         var source = new ShapesClipSource(seed: 99, ShapesSplitKind.Train);
         var scorer = new ShapesScorer();
-        using var stop = new CancellationTokenSource();
-        var collector = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }, TestContext.Current.CancellationToken);
+        var pressure = ForcedCollections.Start();
 
         var correct = 0;
         const int clips = 60;
@@ -37,8 +30,7 @@ public sealed class ScalarLifetimeStressTests
         }
         finally
         {
-            stop.Cancel();
-            await collector;
+            await pressure.DisposeAsync();
         }
 
         correct.Should().Be(clips);
