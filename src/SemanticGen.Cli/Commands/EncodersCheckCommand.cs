@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using SemanticGen.Abstractions.Encoders;
 using SemanticGen.Hosting.Encoders;
-using Spectre.Console;
 
 namespace SemanticGen.Cli.Commands;
 
@@ -42,11 +41,7 @@ internal static class EncodersCheckCommand
             $"unknown encoder '{key}'; registered encoders: {string.Join(", ", services.GetServices<ISemanticEncoderFactory>().Select(f => f.Key).Order(StringComparer.Ordinal))}");
         var report = check.Check(fixture.FullName, device);
 
-        var table = new Table().AddColumn("output").AddColumn(new TableColumn("max abs error").RightAligned()).AddColumn("tolerance").AddColumn("");
-        foreach (var measure in report.Measures)
-            table.AddRow(Markup.Escape(measure.Name), $"{measure.MaxAbsError:0.00e+00}", $"{measure.Tolerance:0e+00}", measure.Passed ? "[green]ok[/]" : "[red]FAIL[/]");
-        AnsiConsole.Write(table);
-        Console.Out.WriteLine($"{report.Encoder} parity on {report.Fixture}: {(report.Passed ? "passed" : "FAILED")}");
+        ParityTable.Write(report);
         return report.Passed ? 0 : ParityFailed;
     }
 }
