@@ -1,0 +1,108 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SemanticGen.Models.DiT;
+
+/// <summary>
+/// Wan attention (diffusers <c>transformer_wan.py</c>, <c>WanAttention</c> + <c>WanAttnProcessor</c>, text-to-video):
+/// q/k/v linears, RMS norm of q and k across all heads, RoPE on q and k (self-attention only), scaled dot-product
+/// attention (scale D^−½), output linear <c>to_out.0</c>. Cross-attention takes keys/values from the text tokens.
+/// </summary>
+public sealed class WanAttention : nn.Module
+{
+    private readonly int _heads;
+
+    // Field names are the checkpoint keys: blocks.{i}.attn{1,2}.{to_q,to_k,to_v,to_out.0,norm_q,norm_k}.
+    private readonly Linear to_q;
+    private readonly Linear to_k;
+    private readonly Linear to_v;
+    private readonly ModuleList<Linear> to_out;
+    private readonly WanRmsNorm norm_q;
+    private readonly WanRmsNorm norm_k;
+
+    public WanAttention(int dim, int heads, double eps, Device? device = null) : base(nameof(WanAttention))
+    {
+        _heads = heads;
+        to_q = nn.Linear(dim, dim, hasBias: true, device: device);
+        to_k = nn.Linear(dim, dim, hasBias: true, device: device);
+        to_v = nn.Linear(dim, dim, hasBias: true, device: device);
+        // The reference's to_out.1 is a dropout (p = 0): nothing to load, nothing to run.
+        to_out = new ModuleList<Linear>(nn.Linear(dim, dim, hasBias: true, device: device));
+        norm_q = new WanRmsNorm(dim, eps, device);
+        norm_k = new WanRmsNorm(dim, eps, device);
+        RegisterComponents();
+    }
+
+    /// <param name="x">queries' tokens (B, N, D)</param>
+    /// <param name="context">keys' and values' tokens (B, L, D); null for self-attention</param>
+    /// <param name="cos">RoPE (N, D_head/2) or null (cross-attention)</param>
+    /// <param name="sin">RoPE (N, D_head/2) or null</param>
+    public Tensor forward(Tensor x, Tensor? context, Tensor? cos, Tensor? sin)
+    {
+        using var scope = NewDisposeScope();
+        var source = context ?? x;
+        var q = norm_q.forward(to_q.forward(x)).unflatten(2, [_heads, -1]);                   // (B, N, h, d)
+        var k = norm_k.forward(to_k.forward(source)).unflatten(2, [_heads, -1]);              // (B, L, h, d)
+        var v = to_v.forward(source).unflatten(2, [_heads, -1]);                              // (B, L, h, d)
+        if (cos is not null && sin is not null)
+        {
+            q = WanRotaryEmbedding.Apply(q, cos, sin);                                        // (B, N, h, d)
+            k = WanRotaryEmbedding.Apply(k, cos, sin);                                        // (B, N, h, d)
+        }
+        var attended = nn.functional.scaled_dot_product_attention(
+            q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2));                         // (B, h, N, d)
+        var merged = attended.transpose(1, 2).flatten(2).to(q.dtype);                         // (B, N, D)
+        return to_out[0].forward(merged).MoveToOuterDisposeScope();                           // (B, N, D)
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            to_q.Dispose();
+            to_k.Dispose();
+            to_v.Dispose();
+            to_out.Dispose();
+            norm_q.Dispose();
+            norm_k.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>
+/// RMS norm with a learned scale (torch <c>nn.RMSNorm</c>): x · (mean(x²) + eps)^−½ · weight, computed in float32 and
+/// returned in x's dtype. A shared layer candidate: it lives in DiT/ until a Layers/ folder is agreed.
+/// </summary>
+public sealed class WanRmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly Scalar _eps;
+    private readonly Parameter weight;
+
+    public WanRmsNorm(int dim, double eps, Device? device = null) : base(nameof(WanRmsNorm))
+    {
+        _eps = eps.ToScalar();
+        weight = new Parameter(ones(dim, device: device));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var x32 = x.to(ScalarType.Float32);                                                   // (..., D)
+        var inverseRms = x32.square().mean([-1], keepdim: true).add(_eps).rsqrt();            // (..., 1)
+        var normed = (x32 * inverseRms).to(x.dtype) * weight.to(x.dtype);                     // (..., D)
+        return normed.MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _eps.Dispose();
+            weight.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
