@@ -15,13 +15,15 @@ public static class SemanticGenCommand
         };
         var video = new Command("video", "Inspect video files.") { VideoProbeCommand.Build() };
         var weights = new Command("weights", "Inspect safetensors checkpoints.") { WeightsInspectCommand.Build() };
-        var bench = new Command("bench", "Measure throughput on this machine.") { BenchIoCommand.Build(), BenchEncodersCommand.Build() };
+        var bench = BenchCommand.Build();
+        var models = new Command("models", "Wan2.1-compatible base models: parity with reference implementations.") { ModelsCheckCommand.Build() };
         var encoders = new Command("encoders", "Semantic encoder plugins: parity with reference implementations.") { EncodersCheckCommand.Build() };
 
         var root = new RootCommand(Summary)
         {
             data,
             encoders,
+            models,
             EncodeCommand.Build(),
             ScoreCommand.Build(),
             video,

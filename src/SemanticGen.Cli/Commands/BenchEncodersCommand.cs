@@ -58,7 +58,7 @@ internal static class BenchEncodersCommand
             var presetName = preset ?? SmallestPublished.GetValueOrDefault(key)
                 ?? throw new ArgumentException($"no default preset for '{key}'; pass --preset");
 
-            ResetPeakMemory();
+            PeakMemory.Reset();
             using var encoder = factory.Create(new SemanticEncoderSettings(key, Preset: presetName));
             var input = new VideoFrames(clip, encoder.Info.PreferredFps);
             using (torch.no_grad())
@@ -74,24 +74,12 @@ internal static class BenchEncodersCommand
 
                 var perClip = clock.Elapsed.TotalMilliseconds / iterations;
                 table.AddRow(key, $"{presetName}, {frameCount}×{size}²", $"{grid.Count} ({grid})", $"{perClip:0}",
-                    $"{frameCount / (perClip / 1000):0.0}", $"{PeakResidentMiB():0} MiB");
+                    $"{frameCount / (perClip / 1000):0.0}", $"{PeakMemory.ResidentMiB():0} MiB");
             }
         }
 
         AnsiConsole.Write(table);
         Console.Out.WriteLine($"CPU threads: {torch.get_num_threads()}; float32; random weights of the named preset.");
         return 0;
-    }
-
-    private static void ResetPeakMemory()
-    {
-        GC.Collect();
-        try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static double PeakResidentMiB()
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
     }
 }
