@@ -33,26 +33,15 @@ public static class Qwen25VLParity
         var measures = new List<ParityMeasure>();
         using (var fromPixels = encoder.Run(pixels, gt, gh, gw))
         {
-            measures.Add(Measure("pixel_values → pooler_output", fromPixels.Merged[0], pooler));
-            measures.Add(Measure("pixel_values → last_hidden_state", fromPixels.Hidden[0], hidden));
+            measures.Add(ParityMeasure.Compare("pixel_values → pooler_output", fromPixels.Merged[0], pooler, Tolerance));
+            measures.Add(ParityMeasure.Compare("pixel_values → last_hidden_state", fromPixels.Hidden[0], hidden, Tolerance));
         }
         using (var preprocessed = encoder.Preprocess(new VideoFrames(frames.unsqueeze(0), 1.6)))
         {
-            measures.Add(Measure("frames_uint8 → pixel_values", preprocessed.Pixels[0], pixels));
+            measures.Add(ParityMeasure.Compare("frames_uint8 → pixel_values", preprocessed.Pixels[0], pixels, Tolerance));
             using var features = encoder.Encode(preprocessed);
-            measures.Add(Measure("frames_uint8 → pooler_output", features.Tokens[0], pooler));
+            measures.Add(ParityMeasure.Compare("frames_uint8 → pooler_output", features.Tokens[0], pooler, Tolerance));
         }
         return new ParityReport(Qwen25VLEncoder.Key, fixtureDir, measures);
-    }
-
-    private static ParityMeasure Measure(string name, Tensor actual, Tensor expected)
-    {
-        if (!actual.shape.SequenceEqual(expected.shape))
-        {
-            return new ParityMeasure($"{name} (shape ({string.Join(", ", actual.shape)}) vs ({string.Join(", ", expected.shape)}))", double.PositiveInfinity, Tolerance);
-        }
-        using var scope = NewDisposeScope();
-        var error = actual.to(ScalarType.Float64, CPU).sub(expected.to(ScalarType.Float64, CPU)).abs().max().item<double>();
-        return new ParityMeasure(name, double.IsNaN(error) ? double.PositiveInfinity : error, Tolerance);
     }
 }

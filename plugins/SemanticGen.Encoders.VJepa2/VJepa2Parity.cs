@@ -41,18 +41,9 @@ public static class VJepa2Parity
         using var fromFrames = encoder.Encode(ourInput);
         return new ParityReport(VJepa2SemanticEncoder.Key, fixtureDir,
         [
-            new ParityMeasure(PixelsToHiddenState, MaxAbs(fromPixels.Tokens, recordedHidden), Tolerance),
-            new ParityMeasure(FramesToPixels, MaxAbs(ourInput.Pixels, recordedPixels), Tolerance),
-            new ParityMeasure(FramesToHiddenState, MaxAbs(fromFrames.Tokens, recordedHidden), Tolerance),
+            new ParityMeasure(PixelsToHiddenState, ParityMeasure.MaxAbsDifference(fromPixels.Tokens, recordedHidden), Tolerance),
+            new ParityMeasure(FramesToPixels, ParityMeasure.MaxAbsDifference(ourInput.Pixels, recordedPixels), Tolerance),
+            new ParityMeasure(FramesToHiddenState, ParityMeasure.MaxAbsDifference(fromFrames.Tokens, recordedHidden), Tolerance),
         ]);
-    }
-
-    private static double MaxAbs(Tensor ours, Tensor reference)
-    {
-        if (!ours.shape.SequenceEqual(reference.shape))
-            throw new InvalidDataException($"shape ({string.Join(", ", ours.shape)}) differs from the recorded ({string.Join(", ", reference.shape)}).");
-        using var scope = NewDisposeScope();
-        var error = (ours.cpu().to(ScalarType.Float64) - reference.to(ScalarType.Float64)).abs().max().item<double>();
-        return double.IsNaN(error) ? double.PositiveInfinity : error;
     }
 }

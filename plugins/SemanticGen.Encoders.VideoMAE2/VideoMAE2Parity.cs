@@ -41,21 +41,10 @@ public static class VideoMAE2Parity
         using var fromFrames = encoder.Encode(ours);
         return new ParityReport(VideoMAE2EncoderFactory.FactoryKey, fixtureDir,
         [
-            new ParityMeasure(PixelsToHiddenState, MaxAbs(fromPixels.Tokens, hidden), Tolerance),
-            new ParityMeasure(FramesToPixels, MaxAbs(ours.Pixels, pixels), Tolerance),
-            new ParityMeasure(FramesToHiddenState, MaxAbs(fromFrames.Tokens, hidden), Tolerance),
+            new ParityMeasure(PixelsToHiddenState, ParityMeasure.MaxAbsDifference(fromPixels.Tokens, hidden), Tolerance),
+            new ParityMeasure(FramesToPixels, ParityMeasure.MaxAbsDifference(ours.Pixels, pixels), Tolerance),
+            new ParityMeasure(FramesToHiddenState, ParityMeasure.MaxAbsDifference(fromFrames.Tokens, hidden), Tolerance),
         ]);
-    }
-
-    private static double MaxAbs(Tensor ours, Tensor reference)
-    {
-        if (!ours.shape.SequenceEqual(reference.shape))
-        {
-            throw new InvalidDataException($"shape [{string.Join(", ", ours.shape)}] differs from the recorded [{string.Join(", ", reference.shape)}].");
-        }
-        using var scope = NewDisposeScope();
-        var error = ours.cpu().to(ScalarType.Float64).sub(reference.to(ScalarType.Float64)).abs().max().item<double>();
-        return double.IsNaN(error) ? double.PositiveInfinity : error;
     }
 }
 

@@ -36,18 +36,9 @@ public static class WanVaeParity
         var decoded = model.Decode(recordedMean.to(target));
         return new ParityReport(Component, fixtureDir,
         [
-            new ParityMeasure(LatentMean, MaxAbs(posterior.Mean, recordedMean), Tolerance),
-            new ParityMeasure(LatentLogVar, MaxAbs(posterior.LogVar, recordedLogVar), Tolerance),
-            new ParityMeasure(Decoded, MaxAbs(decoded, recordedDecoded), Tolerance),
+            new ParityMeasure(LatentMean, ParityMeasure.MaxAbsDifference(posterior.Mean, recordedMean), Tolerance),
+            new ParityMeasure(LatentLogVar, ParityMeasure.MaxAbsDifference(posterior.LogVar, recordedLogVar), Tolerance),
+            new ParityMeasure(Decoded, ParityMeasure.MaxAbsDifference(decoded, recordedDecoded), Tolerance),
         ]);
-    }
-
-    internal static double MaxAbs(Tensor ours, Tensor reference)
-    {
-        if (!ours.shape.SequenceEqual(reference.shape))
-            throw new InvalidDataException($"shape ({string.Join(", ", ours.shape)}) differs from the recorded ({string.Join(", ", reference.shape)}).");
-        using var scope = NewDisposeScope();
-        var error = ours.cpu().to(ScalarType.Float64).sub(reference.cpu().to(ScalarType.Float64)).abs().max().item<double>();
-        return double.IsNaN(error) ? double.PositiveInfinity : error;
     }
 }

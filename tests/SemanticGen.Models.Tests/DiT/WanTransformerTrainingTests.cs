@@ -1,3 +1,4 @@
+using SemanticGen.Abstractions.Encoders;
 using SemanticGen.Models.DiT;
 using SemanticGen.Weights;
 using TorchSharp;
@@ -32,7 +33,7 @@ public sealed class WanTransformerTrainingTests
         using var noGrad = no_grad();
         using var outputs = NewDisposeScope();
         var output = model.forward(io.ReadTensor("hidden_states"), io.ReadTensor("timestep"), io.ReadTensor("encoder_hidden_states"));
-        var error = WanTransformerParity.MaxAbs(output, io.ReadTensor("output"));
+        var error = ParityMeasure.MaxAbsDifference(output, io.ReadTensor("output"));
         error.Should().BeGreaterThan(1e-6, "bf16-rounded weights are not the originals").And.BeLessThan(0.1);
     }
 
@@ -71,7 +72,7 @@ public sealed class WanTransformerTrainingTests
         dtypes["blocks.0.norm2.weight"].Should().Be(ScalarType.Float32);
         dtypes["condition_embedder.time_embedder.linear_1.weight"].Should().Be(ScalarType.Float32);
         output.dtype.Should().Be(ScalarType.BFloat16);
-        WanTransformerParity.MaxAbs(output, io.ReadTensor("output")).Should().BeLessThan(0.1);
+        ParityMeasure.MaxAbsDifference(output, io.ReadTensor("output")).Should().BeLessThan(0.1);
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class WanTransformerTrainingTests
         foreach (var (name, gradient) in plain)
         {
             gradient.abs().max().item<float>().Should().BeGreaterThan(0f, name);
-            WanTransformerParity.MaxAbs(checkpointed[name], gradient).Should().BeLessThan(1e-6, name);
+            ParityMeasure.MaxAbsDifference(checkpointed[name], gradient).Should().BeLessThan(1e-6, name);
         }
         foreach (var t in batch.Concat(plain.Values).Concat(checkpointed.Values)) t.Dispose();
     }
@@ -130,7 +131,7 @@ public sealed class WanTransformerTrainingTests
 
         var output = model.forward(io.ReadTensor("hidden_states"), io.ReadTensor("timestep"), io.ReadTensor("encoder_hidden_states"));
 
-        WanTransformerParity.MaxAbs(output, io.ReadTensor("output")).Should().BeLessThan(1e-4);
+        ParityMeasure.MaxAbsDifference(output, io.ReadTensor("output")).Should().BeLessThan(1e-4);
     }
 
     /// <summary>x0, ε, t ∈ (0, 1), text; fixed.</summary>
