@@ -46,8 +46,20 @@ changed_since() {  # any build input newer than the stamp?
       "$root"/Directory.Build.targets "$root/global.json" "$root/SemanticGen.Pipelines.sln" \
       \( -name bin -o -name obj \) -prune -o -newer "$1" -type f -print -quit 2>/dev/null)" ]
 }
-build() {  # build TARGET STAMP
-  if changed_since "$2"; then
+outputs_missing() {  # a build output that the stamp vouches for was deleted?
+  local project name
+  if [ "$1" = cli ]; then
+    [ -f "$root/src/SemanticGen.Cli/bin/Release/net10.0/semanticgen.dll" ] || return 0
+  else
+    for project in "$root"/tests/*/*.Tests.csproj; do
+      name=$(basename "$project" .csproj)
+      [ -f "$(dirname "$project")/bin/Release/net10.0/$name.dll" ] || return 0
+    done
+  fi
+  return 1
+}
+build() {  # build TARGET STAMP KIND
+  if changed_since "$2" || outputs_missing "$3"; then
     say "building $1 (Release)"
     local log="$stamp_dir/build.log"
     if ! dotnet build "$root/$1" -c Release -nologo -v q -clp:NoSummary >"$log" 2>&1; then
@@ -57,7 +69,7 @@ build() {  # build TARGET STAMP
   fi
 }
 case "$mode" in
-  --cli) build src/SemanticGen.Cli/SemanticGen.Cli.csproj "$stamp_dir/cli.stamp" ;;
-  --all) build SemanticGen.Pipelines.sln "$stamp_dir/all.stamp" ;;
+  --cli) build src/SemanticGen.Cli/SemanticGen.Cli.csproj "$stamp_dir/cli.stamp" cli ;;
+  --all) build SemanticGen.Pipelines.sln "$stamp_dir/all.stamp" all ;;
   *) say "unknown option $mode (use --cli or --all)"; exit 2 ;;
 esac
