@@ -1,3 +1,4 @@
+using SemanticGen.Diffusion;
 using SemanticGen.Models.DiT;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,9 +7,8 @@ namespace SemanticGen.Models.Generators;
 
 /// <summary>
 /// The stage-2 rectified-flow loss (docs/method.md §4) on the VAE latents only: the generator's output covers the
-/// VAE tokens alone, so the semantic tokens never enter the loss by construction. The path and target are
-/// restated here (SemanticGen.Models does not reference SemanticGen.Diffusion); they equal
-/// <c>RectifiedFlow.Interpolate</c> / <c>Target</c> / <c>Loss</c> without a mask.
+/// VAE tokens alone, so the semantic tokens never enter the loss by construction. Path, target and loss are
+/// <see cref="RectifiedFlow"/>'s.
 /// </summary>
 public static class LatentGeneratorLoss
 {
@@ -23,13 +23,9 @@ public static class LatentGeneratorLoss
     public static Tensor Compute(LatentGenerator model, Tensor x0, Tensor noise, Tensor t, Tensor text, Tensor? zSem, WanTokenGrid semanticGrid)
     {
         using var scope = NewDisposeScope();
-        using var one = 1.ToScalar();
         using var timestepScale = model.Config.TimestepScale.ToScalar();
-        var tb = t.to(x0.dtype).view([t.shape[0], .. Enumerable.Repeat(1L, (int)x0.dim() - 1)]); // (B, 1, 1, 1, 1)
-        var target = noise.sub(x0);                                                             // (B, C, F, H, W): ε − x₀
-        var xt = x0.add(target.mul(tb), one);                                                   // (B, C, F, H, W): (1−t)·x₀ + t·ε
+        var xt = RectifiedFlow.Interpolate(x0, noise, t.to(x0.dtype));                          // (B, C, F, H, W): (1−t)·x₀ + t·ε
         var velocity = model.forward(xt, t.mul(timestepScale), text, zSem, semanticGrid);      // (B, C, F, H, W)
-        var loss = velocity.to(ScalarType.Float32).sub(target.to(ScalarType.Float32)).square().mean();
-        return loss.MoveToOuterDisposeScope();
+        return RectifiedFlow.Loss(velocity, RectifiedFlow.Target(x0, noise)).MoveToOuterDisposeScope();
     }
 }
