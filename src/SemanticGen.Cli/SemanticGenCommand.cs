@@ -17,6 +17,7 @@ public static class SemanticGenCommand
         var weights = new Command("weights", "Inspect safetensors checkpoints.") { WeightsInspectCommand.Build() };
         var bench = BenchCommand.Build();
         var models = new Command("models", "Wan2.1-compatible base models: parity with reference implementations.") { ModelsCheckCommand.Build() };
+        var train = new Command("train", "Train the model's components on Shapes World or a captioned folder.") { TrainVaeCommand.Build() };
         var encoders = new Command("encoders", "Semantic encoder plugins: parity with reference implementations.") { EncodersCheckCommand.Build() };
 
         var root = new RootCommand(Summary)
@@ -26,6 +27,7 @@ public static class SemanticGenCommand
             models,
             EncodeCommand.Build(),
             ScoreCommand.Build(),
+            train,
             video,
             weights,
             bench,

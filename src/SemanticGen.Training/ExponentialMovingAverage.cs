@@ -24,6 +24,13 @@ public sealed class ExponentialMovingAverage : IDisposable
         }
     }
 
+    /// <summary>
+    /// The decay to use after optimizer step <paramref name="step"/> (1-based): <c>min(decay, (1 + step) / (10 + step))</c>,
+    /// the warm-up of diffusers' EMAModel, so a short run's average is not dominated by the initial weights
+    /// (0.999 over 200 steps would keep 82 % of them). A pure function of the step, so resumed runs agree.
+    /// </summary>
+    public static double WarmedUpDecay(double decay, long step) => Math.Min(decay, (1.0 + step) / (10.0 + step));
+
     /// <summary>Parameter names, in <c>named_parameters</c> order.</summary>
     public IReadOnlyList<string> Names => _shadow.Keys.ToList();
 

@@ -76,14 +76,14 @@ public sealed class TrainingLoop : IDisposable
         var losses = new List<LossEntry>();
 
         // 2. The log keeps only steps the resumed state has seen.
-        using var log = LossLog.Open(Path.Combine(root, "loss.jsonl"), keepThroughStep: step);
+        using var log = LossLog.Open(_options.LossLogPath ?? Path.Combine(root, "loss.jsonl"), keepThroughStep: step);
         var clock = Stopwatch.StartNew();
         while (step < _options.TotalSteps)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var current = step + 1;
             var loss = TrainOneStep(current, dataPosition);
-            Ema.Update(_model, _options.EmaDecay);
+            Ema.Update(_model, ExponentialMovingAverage.WarmedUpDecay(_options.EmaDecay, current));
             (step, dataPosition) = (current, dataPosition + 1);
 
             var lr = LearningRate();

@@ -27,6 +27,9 @@ public sealed record TrainingOptions
     /// <summary>Also check every gradient for NaN/inf before the optimizer step (costs one pass over the gradients).</summary>
     public bool CheckGradients { get; init; } = true;
 
+    /// <summary>Where the loss log goes; null means <c>loss.jsonl</c> inside <see cref="CheckpointFolder"/>.</summary>
+    public string? LossLogPath { get; init; }
+
     /// <summary>Losses kept in each checkpoint's <c>state.json</c>.</summary>
     public int LossHistoryTail { get; init; } = 100;
 

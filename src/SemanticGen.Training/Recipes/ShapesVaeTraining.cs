@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SemanticGen.Data.ShapesWorld;
+using SemanticGen.Models.VideoVae;
+using SemanticGen.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SemanticGen.Training.Recipes;
+
+/// <summary>What <see cref="ShapesVaeTraining.Run"/> trains (the <c>train vae</c> options).</summary>
+public sealed record ShapesVaeOptions
+{
+    /// <summary>Steps of the complete run; a resumed run continues up to this step.</summary>
+    public long Steps { get; init; } = 200;
+
+    /// <summary>Clips per step.</summary>
+    public int BatchSize { get; init; } = 2;
+
+    /// <summary>Frames per clip: 4n + 1 (the VAE's causal chunking), at most 49; the first frames of each clip.</summary>
+    public int Frames { get; init; } = 9;
+
+    /// <summary>AdamW learning rate (constant; no weight decay).</summary>
+    public double LearningRate { get; init; } = 2e-4;
+
+    /// <summary>Weight of the KL term (per-sample KL summed over latent dims, mean over the batch).</summary>
+    public double KlWeight { get; init; } = 1e-6;
+
+    /// <summary>Seed of the initialisation, the training clips and the posterior samples.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>A checkpoint every this many steps (and after the last).</summary>
+    public long CheckpointEvery { get; init; } = 50;
+
+    /// <summary>EMA decay per step; the exported weights are the EMA.</summary>
+    public double EmaDecay { get; init; } = 0.999;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the rule a value breaks.</summary>
+    public ShapesVaeOptions Validate()
+    {
+        if (Steps < 1) throw new ArgumentException($"--steps must be at least 1, found {Steps}");
+        if (BatchSize is < 1 or > 64) throw new ArgumentException($"--batch must be within 1–64, found {BatchSize}");
+        if (Frames < 1 || Frames % 4 != 1 || Frames > ShapesRenderOptions.Default.Frames)
+            throw new ArgumentException($"--frames must be 4n + 1 (1, 5, 9, …, {ShapesRenderOptions.Default.Frames}), found {Frames}");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be positive, found {LearningRate}");
+        if (!(KlWeight >= 0) || double.IsInfinity(KlWeight)) throw new ArgumentException($"--kl-weight must be non-negative, found {KlWeight}");
+        if (CheckpointEvery < 1) throw new ArgumentException($"--checkpoint-every must be at least 1, found {CheckpointEvery}");
+        if (!(EmaDecay >= 0 && EmaDecay <= 1)) throw new ArgumentException($"--ema must lie in [0, 1], found {EmaDecay}");
+        return this;
+    }
+}
+
+/// <summary>What a <see cref="ShapesVaeTraining.Run"/> call did and wrote.</summary>
+/// <param name="StartStep">The step it resumed from (0 when it started fresh).</param>
+/// <param name="FinalStep">Steps done.</param>
+/// <param name="FinalLoss">The last logged loss (NaN when none is logged).</param>
+/// <param name="TrainingSeconds">Wall time of this call's training steps.</param>
+/// <param name="Psnr">Reconstruction PSNR (dB, EMA weights) on <see cref="ShapesVaeTraining.EvaluationClips"/> clips of another seed.</param>
+/// <param name="WeightsPath">DIR/vae.safetensors.</param>
+/// <param name="ConfigPath">DIR/config.json.</param>
+public sealed record ShapesVaeResult(long StartStep, long FinalStep, double FinalLoss, double TrainingSeconds, double Psnr, string WeightsPath, string ConfigPath);
+
+/// <summary>
+/// Trains the tiny Wan VAE (<see cref="TinyConfig"/>) on Shapes World clips with <see cref="TrainingLoop"/>:
+/// loss = L1(reconstruction, video) + kl_weight · KL. Wan's VAE recipe adds perceptual (LPIPS) and GAN losses; they
+/// are skipped here (flat-coloured shapes reconstruct well from L1 alone, and neither network exists in this repo).
+/// The reconstruction decodes a posterior sample (reparameterised, drawn from the loop's generator) with the
+/// unchunked, differentiable encoder/decoder and no output clamp.
+/// Layout of the output folder: <c>checkpoints/</c> (the loop's format), <c>loss.jsonl</c>, and at the end
+/// <c>vae.safetensors</c> (EMA weights) + <c>config.json</c> (diffusers <c>AutoencoderKLWan</c> style).
+/// </summary>
+public static class ShapesVaeTraining
+{
+    /// <summary>Held-out clips the final PSNR is measured on.</summary>
+    public const int EvaluationClips = 4;
+
+    /// <summary>Added to the training seed to pick the evaluation clips (a seed training never draws from).</summary>
+    public const long EvaluationSeedOffset = 1_000_003;
+
+    public const string WeightsFile = "vae.safetensors", ConfigFile = "config.json", LossFile = "loss.jsonl", CheckpointsFolder = "checkpoints";
+
+    private static readonly Scalar One = 1.0.ToScalar();
+
+    /// <summary>
+    /// The tiny Shapes World VAE: Wan2.1's architecture with base_dim 16, dim_mult [1, 2, 2, 2], one residual block
+    /// per stage, no attention; same 4×8×8 compression and z_dim 16, so latents have Wan's shape (16 channels) and the
+    /// DiT's in/out channels stay as they are. latents_mean/std are 0/1 placeholders (Wan2.1's statistics describe
+    /// another VAE); measure them on the trained model before training a DiT on normalised latents.
+    /// </summary>
+    public static WanVaeConfig TinyConfig { get; } = new WanVaeConfig
+    {
+        BaseDim = 16,
+        ZDim = 16,
+        DimMult = [1, 2, 2, 2],
+        NumResBlocks = 1,
+        AttnScales = [],
+        TemperalDownsample = [false, true, true],
+        LatentsMean = Enumerable.Repeat(0.0, 16).ToArray(),
+        LatentsStd = Enumerable.Repeat(1.0, 16).ToArray(),
+    }.Validate();
+
+    /// <summary>Hash of everything that makes a checkpoint incompatible: model config and every option but the step counts.</summary>
+    public static string ConfigHash(ShapesVaeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var identity = string.Join("|",
+            "shapes-vae-v1", ConfigJson(TinyConfig),
+            options.BatchSize.ToString(CultureInfo.InvariantCulture), options.Frames.ToString(CultureInfo.InvariantCulture),
+            options.LearningRate.ToString("R", CultureInfo.InvariantCulture), options.KlWeight.ToString("R", CultureInfo.InvariantCulture),
+            options.Seed.ToString(CultureInfo.InvariantCulture), options.EmaDecay.ToString("R", CultureInfo.InvariantCulture));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
+    }
+
+    /// <summary>The diffusers-style config.json text of <paramref name="config"/>.</summary>
+    public static string ConfigJson(WanVaeConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var node = JsonSerializer.SerializeToNode(config, ConfigJsonOptions)!.AsObject();
+        node.Insert(0, "_class_name", "AutoencoderKLWan");
+        return node.ToJsonString(ConfigJsonOptions) + "\n";
+    }
+
+    private static readonly JsonSerializerOptions ConfigJsonOptions = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The step the latest checkpoint under <paramref name="outFolder"/> holds, or null when there is none.</summary>
+    public static long? ResumableStep(string outFolder)
+    {
+        var latest = CheckpointFolder.FindLatest(Path.Combine(outFolder, CheckpointsFolder));
+        if (latest is null) return null;
+        var name = Path.GetFileName(latest.TrimEnd(Path.DirectorySeparatorChar));
+        return long.TryParse(name.AsSpan(name.IndexOf('-', StringComparison.Ordinal) + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var step)
+            ? step : null;
+    }
+
+    /// <summary>The loss of one step: L1 reconstruction of a posterior sample + kl_weight · mean per-sample KL.</summary>
+    public static Tensor Loss(WanVae vae, Tensor video, Generator rng, Scalar klWeight)
+    {
+        ArgumentNullException.ThrowIfNull(vae);
+        ArgumentNullException.ThrowIfNull(video);
+        using var scope = NewDisposeScope();
+        var posterior = vae.EncodeUnchunked(video);
+        var reconstruction = vae.DecodeUnchunked(posterior.Sample(rng), clamp: false);
+        var l1 = nn.functional.l1_loss(reconstruction, video);
+        var kl = posterior.Kl().mean();
+        return l1.add(kl.mul(klWeight), One).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>PSNR (dB, peak-to-peak 2 for [−1, 1]) of the reference chunked encode (posterior mean) → decode.</summary>
+    public static double ReconstructionPsnr(WanVae vae, Tensor video)
+    {
+        ArgumentNullException.ThrowIfNull(vae);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var posterior = vae.Encode(video);
+        var mse = nn.functional.mse_loss(vae.Decode(posterior.Mean), video).item<float>();
+        return 10 * Math.Log10(4.0 / Math.Max(mse, 1e-12));
+    }
+
+    /// <summary>
+    /// Trains (resuming from <c>outFolder/checkpoints/latest</c> when present) up to <see cref="ShapesVaeOptions.Steps"/>,
+    /// then writes the EMA weights and config atomically and measures the held-out PSNR.
+    /// </summary>
+    /// <exception cref="CheckpointException">The latest checkpoint is unreadable or was written for other options.</exception>
+    public static ShapesVaeResult Run(ShapesVaeOptions options, string outFolder, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Directory.CreateDirectory(outFolder);
+        random.manual_seed(options.Seed);                                             // initial weights (a resume overwrites them)
+        using var vae = new WanVae(TinyConfig);
+        vae.train();
+        var batches = new ShapesVideoBatches(options.Seed, options.BatchSize, options.Frames);
+        using var klWeight = options.KlWeight.ToScalar();
+        var training = new TrainingOptions
+        {
+            TotalSteps = options.Steps,
+            CheckpointInterval = options.CheckpointEvery,
+            CheckpointFolder = Path.Combine(outFolder, CheckpointsFolder),
+            LossLogPath = Path.Combine(outFolder, LossFile),
+            EmaDecay = options.EmaDecay,
+            Seed = options.Seed,
+            ConfigHash = ConfigHash(options),
+        };
+
+        var clock = Stopwatch.StartNew();
+        TrainingResult result;
+        using (var loop = new TrainingLoop(training, vae, m => optim.AdamW(m.parameters(), lr: options.LearningRate, weight_decay: 0),
+                   (position, rng) =>
+                   {
+                       var video = batches.Batch(position);
+                       return Loss(vae, video, rng, klWeight);
+                   }, progress))
+        {
+            result = loop.Run(cancellationToken);
+            loop.Ema.CopyTo(vae);
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        vae.eval();
+        var weightsPath = Path.Combine(outFolder, WeightsFile);
+        var configPath = Path.Combine(outFolder, ConfigFile);
+        SafetensorsWriter.Write(weightsPath, vae.state_dict());
+        AtomicFile.WriteAllText(configPath, ConfigJson(TinyConfig));
+
+        var evaluation = new ShapesVideoBatches(options.Seed + EvaluationSeedOffset, EvaluationClips, options.Frames);
+        using var heldOut = evaluation.Batch(0);
+        var psnr = ReconstructionPsnr(vae, heldOut);
+        var logged = LossLog.Read(training.LossLogPath);
+        var finalLoss = logged.Count > 0 ? logged[^1].Loss : double.NaN;
+        return new ShapesVaeResult(result.StartStep, result.FinalStep, finalLoss, seconds, psnr, weightsPath, configPath);
+    }
+}

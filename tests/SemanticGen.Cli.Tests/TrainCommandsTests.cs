@@ -1,0 +1,50 @@
+using SemanticGen.Models.VideoVae;
+using SemanticGen.Training;
+using SemanticGen.Training.Recipes;
+
+namespace SemanticGen.Cli.Tests;
+
+public sealed class TrainCommandsTests
+{
+    private static Task<CliProcess.Result> TrainVae(string folder, int steps, params string[] extra) =>
+        CliProcess.RunAsync(["train", "vae", "--out", folder, "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--checkpoint-every", "2", "--frames", "5", "--batch", "1", .. extra]);
+
+    [Fact]
+    public async Task Train_vae_writes_checkpoints_log_and_loadable_weights_then_resumes_and_refuses_other_options()
+    {
+        using var folder = new TempFolder();
+
+        var first = await TrainVae(folder.Path, 4);
+        first.ExitCode.Should().Be(0, first.All);
+        File.Exists(Path.Combine(folder.Path, "checkpoints", CheckpointFolder.LatestPointer)).Should().BeTrue();
+        LossLog.Read(folder.File("loss.jsonl")).Select(e => e.Step).Should().Equal(1, 2, 3, 4);
+        first.StdOut.Should().Contain("final loss").And.Contain("PSNR").And.NotContain("resuming");
+        using (var loaded = WanVaeWeights.Load(folder.Path))
+        {
+            loaded.Config.Should().BeEquivalentTo(ShapesVaeTraining.TinyConfig);
+        }
+
+        var resumed = await TrainVae(folder.Path, 6);
+        resumed.ExitCode.Should().Be(0, resumed.All);
+        resumed.StdOut.Should().Contain("resuming from step 4");
+        LossLog.Read(folder.File("loss.jsonl")).Select(e => e.Step).Should().Equal(1, 2, 3, 4, 5, 6);
+        CheckpointFolder.FindLatest(Path.Combine(folder.Path, "checkpoints")).Should().EndWith("step-000006");
+
+        var other = await TrainVae(folder.Path, 8, "--lr", "1e-3");
+        other.ExitCode.Should().Be(2, other.All);
+        other.StdErr.Should().Contain("config hash").And.Contain("--out");
+        LossLog.Read(folder.File("loss.jsonl")).Should().HaveCount(6);
+    }
+
+    [Fact]
+    public async Task Train_vae_rejects_a_frame_count_that_is_not_four_n_plus_one()
+    {
+        using var folder = new TempFolder();
+        var result = await CliProcess.RunAsync("train", "vae", "--out", folder.Path, "--frames", "6");
+
+        result.ExitCode.Should().Be(2, result.All);
+        result.StdErr.Should().Contain("--frames must be 4n + 1");
+        Directory.EnumerateFileSystemEntries(folder.Path).Should().BeEmpty();
+    }
+}

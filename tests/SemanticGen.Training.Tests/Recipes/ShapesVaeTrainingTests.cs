@@ -1,0 +1,66 @@
+using SemanticGen.Models.VideoVae;
+using SemanticGen.Training.Recipes;
+using TorchSharp;
+
+namespace SemanticGen.Training.Tests.Recipes;
+
+public sealed class ShapesVaeTrainingTests
+{
+    [Fact]
+    public void A_batch_is_a_pure_function_of_seed_and_position_shaped_B_3_F_64_64_in_minus_one_to_one()
+    {
+        var batches = new ShapesVideoBatches(seed: 3, batchSize: 2, frames: 5);
+        using var first = batches.Batch(4);
+        using var again = new ShapesVideoBatches(seed: 3, batchSize: 2, frames: 5).Batch(4);
+        using var next = batches.Batch(5);
+
+        first.shape.Should().Equal(2, 3, 5, 64, 64);
+        first.dtype.Should().Be(torch.ScalarType.Float32);
+        first.min().item<float>().Should().BeGreaterThanOrEqualTo(-1f);
+        first.max().item<float>().Should().BeLessThanOrEqualTo(1f);
+        first.allclose(again, rtol: 0, atol: 0).Should().BeTrue();
+        first.allclose(next, rtol: 0, atol: 0).Should().BeFalse();
+
+        // Clip i of batch k is clip k·B + i of the source, its first F frames, x / 127.5 − 1.
+        var source = new SemanticGen.Data.ShapesWorld.ShapesClipSource(3, SemanticGen.Data.ShapesWorld.ShapesSplitKind.Train);
+        using var rendered = source.Render(source.ClipAt(4 * 2 + 1));
+        using var expected = rendered.narrow(0, 0, 5).permute(3, 0, 1, 2).to(torch.ScalarType.Float32) / 127.5f - 1f;
+        first[1].allclose(expected, rtol: 0, atol: 1e-6).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Frames_must_be_four_n_plus_one()
+    {
+        FluentActions.Invoking(() => new ShapesVideoBatches(0, 1, 6)).Should().Throw<ArgumentException>().WithMessage("*4n + 1*");
+        FluentActions.Invoking(() => new ShapesVaeOptions { Frames = 6 }.Validate()).Should().Throw<ArgumentException>().WithMessage("--frames must be 4n + 1*");
+        FluentActions.Invoking(() => new ShapesVaeOptions { Frames = 53 }.Validate()).Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void The_config_hash_ignores_step_counts_but_not_the_recipe()
+    {
+        var options = new ShapesVaeOptions();
+        ShapesVaeTraining.ConfigHash(options with { Steps = 7, CheckpointEvery = 3 }).Should().Be(ShapesVaeTraining.ConfigHash(options));
+        ShapesVaeTraining.ConfigHash(options with { LearningRate = 1e-3 }).Should().NotBe(ShapesVaeTraining.ConfigHash(options));
+        ShapesVaeTraining.ConfigHash(options with { Frames = 5 }).Should().NotBe(ShapesVaeTraining.ConfigHash(options));
+    }
+
+    [Fact]
+    public void Twenty_small_steps_reduce_the_loss_and_export_loadable_ema_weights()
+    {
+        using var folder = new TempFolder();
+        var result = ShapesVaeTraining.Run(new ShapesVaeOptions { Steps = 20, BatchSize = 1, Frames = 5, CheckpointEvery = 20, EmaDecay = 0.9 }, folder.Path,
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        result.FinalStep.Should().Be(20);
+        var losses = LossLog.Read(Path.Combine(folder.Path, ShapesVaeTraining.LossFile)).Select(e => e.Loss).ToList();
+        losses.Should().HaveCount(20);
+        losses.TakeLast(3).Average().Should().BeLessThan(0.7 * losses.Take(3).Average(), string.Join(", ", losses));
+
+        using var loaded = WanVaeWeights.Load(folder.Path);
+        loaded.Config.BaseDim.Should().Be(ShapesVaeTraining.TinyConfig.BaseDim);
+        loaded.Config.DimMult.Should().Equal(ShapesVaeTraining.TinyConfig.DimMult);
+        loaded.Config.ZDim.Should().Be(16);
+        double.IsFinite(result.Psnr).Should().BeTrue();
+    }
+}
