@@ -84,6 +84,9 @@ public static class CheckpointFolder
         }
     }
 
+    /// <summary>The step a checkpoint folder (path or name, e.g. <c>…/step-000100</c>) holds; null for other names.</summary>
+    public static long? StepOf(string folder) => ParseStep(Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)));
+
     private static long? ParseStep(string name) =>
         name.StartsWith(StepPrefix, StringComparison.Ordinal)
         && long.TryParse(name.AsSpan(StepPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var step)

@@ -19,7 +19,7 @@ public sealed class TrainCommandsTests
         first.ExitCode.Should().Be(0, first.All);
         File.Exists(Path.Combine(folder.Path, "checkpoints", CheckpointFolder.LatestPointer)).Should().BeTrue();
         LossLog.Read(folder.File("loss.jsonl")).Select(e => e.Step).Should().Equal(1, 2, 3, 4);
-        first.StdOut.Should().Contain("final loss").And.Contain("PSNR").And.NotContain("resuming");
+        first.StdOut.Should().Contain("final loss").And.Contain("PSNR").And.NotContain("resumed at");
         using (var loaded = WanVaeWeights.Load(folder.Path))
         {
             loaded.Config.Should().BeEquivalentTo(ShapesVaeTraining.TinyConfig);
@@ -27,13 +27,14 @@ public sealed class TrainCommandsTests
 
         var resumed = await TrainVae(folder.Path, 6);
         resumed.ExitCode.Should().Be(0, resumed.All);
-        resumed.StdOut.Should().Contain("resuming from step 4");
+        resumed.StdOut.Should().Contain("6 (resumed at 4)");
         LossLog.Read(folder.File("loss.jsonl")).Select(e => e.Step).Should().Equal(1, 2, 3, 4, 5, 6);
         CheckpointFolder.FindLatest(Path.Combine(folder.Path, "checkpoints")).Should().EndWith("step-000006");
 
         var other = await TrainVae(folder.Path, 8, "--lr", "1e-3");
         other.ExitCode.Should().Be(2, other.All);
         other.StdErr.Should().Contain("config hash").And.Contain("--out");
+        other.StdOut.Should().NotContain("resumed");
         LossLog.Read(folder.File("loss.jsonl")).Should().HaveCount(6);
     }
 

@@ -47,8 +47,8 @@ internal static class TrainVaeCommand
     {
         options.Validate();
         var folder = output.FullName;
-        if (ShapesVaeTraining.ResumableStep(folder) is { } resumeStep)
-            AnsiConsole.WriteLine($"resuming from step {resumeStep}");
+        // "resumed at K" is reported in the summary, once the checkpoint has been accepted (a checkpoint written under
+        // other options is refused while loading, and must not be announced as resumed first).
 
         ShapesVaeResult result;
         try

@@ -134,10 +134,7 @@ public static class ShapesVaeTraining
     public static long? ResumableStep(string outFolder)
     {
         var latest = CheckpointFolder.FindLatest(Path.Combine(outFolder, CheckpointsFolder));
-        if (latest is null) return null;
-        var name = Path.GetFileName(latest.TrimEnd(Path.DirectorySeparatorChar));
-        return long.TryParse(name.AsSpan(name.IndexOf('-', StringComparison.Ordinal) + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var step)
-            ? step : null;
+        return latest is null ? null : CheckpointFolder.StepOf(latest);
     }
 
     /// <summary>The loss of one step: L1 reconstruction of a posterior sample + kl_weight · mean per-sample KL.</summary>
