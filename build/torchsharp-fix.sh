@@ -16,7 +16,7 @@ if [ -f "$system_libstdcxx" ] && grep -qa "$version" "$system_libstdcxx"; then
   exit 0
 fi
 
-mapfile -t libs < <(find "$out_dir" -name libLibTorchSharp.so -type f 2>/dev/null)
+mapfile -t libs < <(find "$out_dir" -name libLibTorchSharp.so \( -type f -o -type l \) 2>/dev/null)
 [ ${#libs[@]} -gt 0 ] || exit 0
 
 for tool in patchelf g++ python3; do
@@ -34,6 +34,11 @@ fi
 
 for lib in "${libs[@]}"; do
   dir=$(dirname "$lib")
+  # The build links package files from the NuGet cache; patch a private copy, never the cache.
+  if [ -L "$lib" ]; then
+    cp --dereference "$lib" "$lib.sg-tmp"
+    mv -f "$lib.sg-tmp" "$lib"
+  fi
   cmp -s "$shim" "$dir/$shim_name" || cp -f "$shim" "$dir/$shim_name"
   if patchelf --print-needed "$lib" | grep -qx "$shim_name"; then
     continue
