@@ -39,8 +39,8 @@ internal static class CliFailure
 
     private static bool IsUserError(Exception error) => error is
         VideoFormatException or DatasetFormatException or SafetensorsFormatException or WeightLoadException
-        or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
-        or CliUsageException or Microsoft.Extensions.Options.OptionsValidationException;
+        or ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+        or CliUsageException or Microsoft.Extensions.Options.OptionsValidationException or SemanticGen.Models.Runtime.TorchRuntimeException;
 }
 
 /// <summary>A command line that names something unusable (a missing folder, a clash with existing output).</summary>

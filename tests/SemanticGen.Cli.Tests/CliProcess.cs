@@ -10,7 +10,10 @@ public static class CliProcess
         public string All => StdOut + StdErr;
     }
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunWithAsync(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs with <paramref name="environment"/> set on top of this process's (a null value removes a variable).</summary>
+    public static async Task<Result> RunWithAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "semanticgen.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -20,6 +23,8 @@ public static class CliProcess
             UseShellExecute = false,
             Environment = { ["NO_COLOR"] = "1" },
         };
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         start.ArgumentList.Add(cli);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using SemanticGen.Models.DiT;
+using SemanticGen.Models.Runtime;
 using Spectre.Console;
 using TorchSharp;
 
@@ -9,6 +11,8 @@ namespace SemanticGen.Cli.Commands;
 /// `bench --model wan-transformer`: times forward-only and forward+backward steps of the Wan transformer at the token
 /// count of a video of --frames × --height × --width pixels (Wan VAE 4×8×8, patches 1×2×2: 81×480×832 → 21×30×52 =
 /// 32,760 tokens), with random weights of --preset; prints ms/step, TFLOP/s (analytic count, below) and peak memory.
+/// On CUDA (<see cref="TorchRuntime"/>: PyTorch's libtorch) each timed region is bracketed by torch.cuda.synchronize() and
+/// device memory is sampled after every step (cuMemGetInfo; TorchSharp has no allocator statistics).
 /// </summary>
 internal static class BenchModelCommand
 {
@@ -24,13 +28,13 @@ internal static class BenchModelCommand
         {
             "float32" or "fp32" => torch.ScalarType.Float32,
             "bfloat16" or "bf16" => torch.ScalarType.BFloat16,
-            _ => throw new ArgumentException($"--dtype '{request.Dtype}' is not float32 or bf16"),
+            "float16" or "fp16" => torch.ScalarType.Float16,
+            _ => throw new ArgumentException($"--dtype '{request.Dtype}' is not fp32, bf16 or fp16"),
         };
-        if (request.Device.StartsWith("cuda", StringComparison.Ordinal) && !torch.cuda.is_available())
-            throw new ArgumentException($"--device {request.Device}: CUDA is not available in this build (it takes the CPU libtorch bundle)");
-
         var config = WanTransformerPresets.Get(request.Preset);
-        var device = new torch.Device(request.Device);
+        var device = TorchRuntime.Initialize(request.Device);  // before any other torch call: it may load PyTorch's libtorch
+        var cuda = device.type == DeviceType.CUDA;
+
         var latentFrames = (request.Frames - 1) / 4 + 1;
         long[] latentShape = [1, config.InChannels, latentFrames, request.Height / 8, request.Width / 8];
         var tokens = (long)latentFrames * (request.Height / 16) * (request.Width / 16);
@@ -43,19 +47,30 @@ internal static class BenchModelCommand
         using var timestep = torch.full([1], 500.0f, device: device);
 
         PeakMemory.Reset();
-        var forward = Time(request.Steps, () =>
+        var deviceMemory = new DeviceMemory(cuda);
+        var forward = Time(request.Steps, cuda, deviceMemory, () =>
         {
             using var noGrad = torch.no_grad();
             model.forward(latents, timestep, text).Dispose();
         });
-        var training = Time(request.Steps, () =>
+        double training;
+        try
         {
-            using var output = model.forward(latents, timestep, text);
-            using var loss = output.to(torch.ScalarType.Float32).square().mean();
-            loss.backward();
-            foreach (var parameter in model.parameters())
-                parameter.grad?.zero_();
-        });
+            training = Time(request.Steps, cuda, deviceMemory, () =>
+            {
+                using var output = model.forward(latents, timestep, text);
+                using var loss = output.to(torch.ScalarType.Float32).square().mean();
+                loss.backward();
+                foreach (var parameter in model.parameters())
+                    parameter.grad?.zero_();
+            });
+        }
+        catch (ExternalException error) when (error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new TorchRuntimeException(
+                $"forward+backward ran out of {(cuda ? "CUDA " : "")}memory (forward alone: {forward:0.0} ms/step, {forwardFlops / forward / 1e9:0.000} TFLOP/s); " +
+                $"{(request.Checkpointing ? "use fewer --frames or a smaller size" : "add --gradient-checkpointing")}", error);
+        }
 
         var table = new Table().AddColumn("step").AddColumn(new TableColumn("ms/step").RightAligned()).AddColumn(new TableColumn("TFLOP/s").RightAligned());
         table.AddRow("forward", $"{forward:0.0}", $"{forwardFlops / forward / 1e9:0.000}");
@@ -64,7 +79,8 @@ internal static class BenchModelCommand
         Console.Out.WriteLine(
             $"wan-transformer {request.Preset}, {request.Device}/{request.Dtype}, latents ({string.Join("×", latentShape)}) = {tokens:N0} tokens, " +
             $"text {request.TextLength}, {request.Steps} timed steps after 1 warm-up, checkpointing {(request.Checkpointing ? "on" : "off")}; " +
-            $"forward {forwardFlops / 1e9:0.###} GFLOP (backward counted as 2×); peak RSS {PeakMemory.ResidentMiB():0} MiB");
+            $"forward {forwardFlops / 1e9:0.###} GFLOP (backward counted as 2×); peak RSS {PeakMemory.ResidentMiB():0} MiB" +
+            (cuda ? $"; {deviceMemory}" : ""));
         return 0;
     }
 
@@ -81,16 +97,46 @@ internal static class BenchModelCommand
         return config.NumLayers * block + 2 * n * d * (config.InChannels * patch + config.PatchOutDim);
     }
 
-    private static double Time(int steps, Action step)
+    /// <summary>ms per step over <paramref name="steps"/> after one warm-up; on CUDA the clock covers finished device work only.</summary>
+    private static double Time(int steps, bool cuda, DeviceMemory memory, Action step)
     {
-        step();  // warm-up: allocator, caches
+        step();  // warm-up: allocator, caches, cuBLAS handles
+        Synchronize(cuda);
+        memory.Sample();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < steps; i++)
         {
             using var scope = torch.NewDisposeScope();
             step();
+            if (cuda && i < steps - 1)
+                memory.Sample();  // cuMemGetInfo does not wait for the GPU; reading it keeps the queue full
         }
 
-        return clock.Elapsed.TotalMilliseconds / steps;
+        Synchronize(cuda);
+        var elapsed = clock.Elapsed.TotalMilliseconds;
+        memory.Sample();
+        return elapsed / steps;
+    }
+
+    private static void Synchronize(bool cuda)
+    {
+        if (cuda)
+            torch.cuda.synchronize();
+    }
+
+    /// <summary>Peak CUDA device memory in use across samples (see <see cref="TorchRuntime.CudaMemoryInUse"/>).</summary>
+    private sealed class DeviceMemory(bool cuda)
+    {
+        private long? peak;
+
+        public void Sample()
+        {
+            if (cuda && TorchRuntime.CudaMemoryInUse() is { } used)
+                peak = Math.Max(peak ?? 0, used);
+        }
+
+        public override string ToString() => peak is { } bytes
+            ? $"peak CUDA memory in use {bytes / (1024.0 * 1024):0} MiB (cuMemGetInfo after each step: CUDA context + PyTorch's caching allocator, all processes)"
+            : "peak CUDA memory unknown (libcuda.so.1 cuMemGetInfo_v2 unavailable; TorchSharp exposes no allocator statistics)";
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SemanticGen.Abstractions.Encoders;
 using SemanticGen.Abstractions.Media;
+using SemanticGen.Models.Runtime;
 using SemanticGen.Weights;
 using Spectre.Console;
 using TorchSharp;
@@ -44,6 +45,7 @@ internal static class EncodeCommand
     {
         if (maxFrames < 1)
             throw new ArgumentException($"--max-frames must be positive, found {maxFrames}");
+        TorchRuntime.Initialize(settings.Device);  // before any torch call: CUDA loads PyTorch's libtorch
         await using var services = CliServices.BuildWithEncoder(settings);
         var encoder = services.GetRequiredService<ISemanticEncoder>();
         var rate = fps ?? encoder.Info.PreferredFps;

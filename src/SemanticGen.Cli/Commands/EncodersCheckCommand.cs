@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using SemanticGen.Abstractions.Encoders;
 using SemanticGen.Hosting.Encoders;
+using SemanticGen.Models.Runtime;
 
 namespace SemanticGen.Cli.Commands;
 
@@ -36,6 +37,7 @@ internal static class EncodersCheckCommand
                 throw new CliUsageException($"{fixture.FullName}: missing {file} (a fixture folder holds config.json, model.safetensors and io.safetensors)");
         }
 
+        TorchRuntime.Initialize(device);  // before any torch call: CUDA loads PyTorch's libtorch
         using var services = new ServiceCollection().AddSemanticGenEncoders().BuildServiceProvider();
         var check = services.GetKeyedService<IEncoderParityCheck>(key) ?? throw new CliUsageException(
             $"unknown encoder '{key}'; registered encoders: {string.Join(", ", services.GetServices<ISemanticEncoderFactory>().Select(f => f.Key).Order(StringComparer.Ordinal))}");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SemanticGen.Abstractions.Encoders;
 using SemanticGen.Diffusion;
 using SemanticGen.Models.DiT;
+using SemanticGen.Models.Runtime;
 using SemanticGen.Models.TextEncoder;
 using SemanticGen.Models.VideoVae;
 using SemanticGen.Weights;
@@ -46,6 +47,7 @@ internal static class ModelsCheckCommand
     {
         if (!fixture.Exists)
             throw new CliUsageException($"{fixture.FullName}: no such fixture folder");
+        TorchRuntime.Initialize(device);  // before any torch call: CUDA loads PyTorch's libtorch
         var report = Components[component](fixture.FullName, device);
         ParityTable.Write(report);
         return report.Passed ? 0 : EncodersCheckCommand.ParityFailed;
