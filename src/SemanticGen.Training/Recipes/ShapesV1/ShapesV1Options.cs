@@ -1,0 +1,64 @@
+namespace SemanticGen.Training.Recipes.ShapesV1;
+
+/// <summary>What the shapes-v1 recipe trains; every stage's steps, batch and learning rate (AdamW, constant).</summary>
+public sealed record ShapesV1Options
+{
+    public long Seed { get; init; }
+
+    /// <summary>The VAE (<see cref="ShapesVaeTraining"/>): steps and clip frames (the causal VAE generalises to 49).</summary>
+    public long VaeSteps { get; init; } = 1200;
+    public int VaeFrames { get; init; } = 9;
+    public double VaeLearningRate { get; init; } = 5e-4;
+
+    /// <summary>The semantic encoder's masked-autoencoding pretraining (90 % tube masking).</summary>
+    public long EncoderSteps { get; init; } = 600;
+    public int EncoderBatch { get; init; } = 8;
+    public double EncoderLearningRate { get; init; } = 1e-3;
+    public double MaskRatio { get; init; } = 0.75;
+
+    /// <summary>Training clips whose latents and features are precomputed once (clips 0…N−1 of the train split).</summary>
+    public int CachedClips { get; init; } = 2048;
+
+    /// <summary>Stage 2 (compressor + latent generator, trained together).</summary>
+    public long LatentSteps { get; init; } = 3000;
+    public int LatentBatch { get; init; } = 8;
+    public double LatentLearningRate { get; init; } = 5e-4;
+
+    /// <summary>Weight of the compressor's KL term in the stage-2 loss (the paper's is unstated).</summary>
+    public double KlWeight { get; init; } = 1e-3;
+
+    /// <summary>Stage 1 (semantic generator).</summary>
+    public long SemanticSteps { get; init; } = 3000;
+    public int SemanticBatch { get; init; } = 16;
+    public double SemanticLearningRate { get; init; } = 5e-4;
+
+    /// <summary>Probability that a training sample's caption is replaced by "" (for classifier-free guidance).</summary>
+    public double TextDropout { get; init; } = 0.1;
+
+    /// <summary>EMA decay of every stage (the exported weights are the EMA).</summary>
+    public double EmaDecay { get; init; } = 0.999;
+
+    /// <summary>A checkpoint every this many steps in every stage.</summary>
+    public long CheckpointEvery { get; init; } = 250;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the option that is out of range.</summary>
+    public ShapesV1Options Validate()
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok) throw new ArgumentException(message);
+        }
+        Require(VaeSteps >= 1 && EncoderSteps >= 1 && LatentSteps >= 1 && SemanticSteps >= 1, "every stage needs at least one step");
+        Require(VaeFrames >= 1 && VaeFrames % 4 == 1 && VaeFrames <= 49, $"--vae-frames must be 4n + 1 up to 49, found {VaeFrames}");
+        Require(EncoderBatch is >= 1 and <= 256 && LatentBatch is >= 1 and <= 256 && SemanticBatch is >= 1 and <= 256, "batch sizes must be within 1–256");
+        Require(CachedClips >= Math.Max(LatentBatch, SemanticBatch), $"--clips ({CachedClips}) must be at least the largest batch");
+        Require(MaskRatio is > 0 and < 1, $"--mask-ratio must lie in (0, 1), found {MaskRatio}");
+        Require(KlWeight >= 0 && double.IsFinite(KlWeight), $"--kl-weight must be non-negative, found {KlWeight}");
+        Require(TextDropout is >= 0 and < 1, $"--text-dropout must lie in [0, 1), found {TextDropout}");
+        Require(EmaDecay is >= 0 and <= 1, $"--ema must lie in [0, 1], found {EmaDecay}");
+        Require(CheckpointEvery >= 1, "--checkpoint-every must be at least 1");
+        foreach (var lr in new[] { VaeLearningRate, EncoderLearningRate, LatentLearningRate, SemanticLearningRate })
+            Require(lr > 0 && double.IsFinite(lr), $"learning rates must be positive, found {lr}");
+        return this;
+    }
+}

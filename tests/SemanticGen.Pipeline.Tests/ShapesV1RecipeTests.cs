@@ -1,0 +1,88 @@
+using SemanticGen.Pipeline.Components;
+using SemanticGen.Training.Recipes.ShapesV1;
+
+namespace SemanticGen.Pipeline.Tests;
+
+/// <summary>The recipe end to end at a few steps per stage (the real stages, real data, tiny step counts).</summary>
+public sealed class ShapesV1RecipeTests
+{
+    private static readonly ShapesV1Options Tiny = new()
+    {
+        VaeSteps = 2, VaeFrames = 5, EncoderSteps = 2, EncoderBatch = 2, CachedClips = 8,
+        LatentSteps = 4, LatentBatch = 2, SemanticSteps = 3, SemanticBatch = 2, CheckpointEvery = 2,
+    };
+
+    [Fact]
+    public void Every_stage_runs_and_leaves_a_loadable_pipeline_with_measured_statistics_and_a_rerun_does_nothing()
+    {
+        using var folder = new TempFolder();
+        var stages = new List<string>();
+        var manifest = ShapesV1Recipe.Run(Tiny, folder.Path, new SynchronousProgress<RecipeProgress>(p =>
+        {
+            if (stages.Count == 0 || stages[^1] != p.Stage) stages.Add(p.Stage);
+        }), TestContext.Current.CancellationToken);
+
+        stages.Should().Equal(ShapesV1Recipe.Stages);
+        manifest.Training.Keys.Should().Contain(ShapesV1Recipe.Stages.Select(s => "stage." + s));
+        manifest.Vae.LatentsStd.Should().NotEqual(Enumerable.Repeat(1.0, 16), "latents_std is measured on the trained VAE's latents");
+        manifest.SemanticStd.Should().HaveCount(8).And.OnlyContain(v => v > 0);
+        using (var components = PipelineComponents.Load(folder.Path))
+            components.Manifest.Training.Should().ContainKey("stage.semantic");
+
+        var before = File.GetLastWriteTimeUtc(folder.File("latent_generator.safetensors"));
+        var again = new List<string>();
+        ShapesV1Recipe.Run(Tiny, folder.Path, new SynchronousProgress<RecipeProgress>(p => again.Add(p.Stage)), TestContext.Current.CancellationToken);
+        again.Should().BeEmpty("every stage is finished");
+        File.GetLastWriteTimeUtc(folder.File("latent_generator.safetensors")).Should().Be(before);
+    }
+
+    [Fact]
+    public void An_interrupted_stage_resumes_to_exactly_the_weights_of_an_uninterrupted_run()
+    {
+        using var shared = new TempFolder();
+        ShapesV1Recipe.Run(Tiny, shared.Path, cancellationToken: TestContext.Current.CancellationToken, until: "cache");
+        using var straight = new TempFolder();
+        using var interrupted = new TempFolder();
+        CopyFolder(shared.Path, straight.Path);
+        CopyFolder(shared.Path, interrupted.Path);
+
+        ShapesV1Recipe.Run(Tiny, straight.Path, cancellationToken: TestContext.Current.CancellationToken, until: "latent");
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var progress = new SynchronousProgress<RecipeProgress>(p =>
+        {
+            if (p.Stage == "latent" && p.Step?.Step == 3) cancel.Cancel();     // after the checkpoint at step 2
+        });
+        var stop = () => ShapesV1Recipe.Run(Tiny, interrupted.Path, progress, cancel.Token, until: "latent");
+        stop.Should().Throw<OperationCanceledException>();
+        File.ReadAllText(Path.Combine(interrupted.Path, PipelineManifest.FileName)).Should().NotContain("stage.latent");
+
+        var resumed = ShapesV1Recipe.Run(Tiny, interrupted.Path, cancellationToken: TestContext.Current.CancellationToken, until: "latent");
+        resumed.Training["stage.latent"].Should().Contain("resumed at 2");
+        foreach (var file in new[] { "latent_generator.safetensors", "compressor.safetensors" })
+            File.ReadAllBytes(Path.Combine(interrupted.Path, file)).Should().Equal(File.ReadAllBytes(Path.Combine(straight.Path, file)), file);
+        File.ReadAllLines(Path.Combine(interrupted.Path, ".work", "latent", "loss.jsonl")).Select(LossOf)
+            .Should().Equal(File.ReadAllLines(Path.Combine(straight.Path, ".work", "latent", "loss.jsonl")).Select(LossOf));
+    }
+
+    [Fact]
+    public void A_folder_trained_with_other_options_is_refused_with_a_clear_message()
+    {
+        using var folder = new TempFolder();
+        ShapesV1Recipe.Initialise(folder.Path, Tiny);
+        var act = () => ShapesV1Recipe.Run(Tiny with { Seed = 1 }, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+        act.Should().Throw<ArgumentException>().WithMessage($"*{folder.Path}*other options*");
+        var bad = () => ShapesV1Recipe.Run(Tiny with { TextDropout = 1.5 }, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+        bad.Should().Throw<ArgumentException>().WithMessage("*--text-dropout*1.5*");
+    }
+
+    private static string LossOf(string line) => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("loss").GetRawText();
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(directory.Replace(from, to));
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, file.Replace(from, to), overwrite: true);
+    }
+}
