@@ -17,7 +17,13 @@ public static class SemanticGenCommand
         var weights = new Command("weights", "Inspect safetensors checkpoints.") { WeightsInspectCommand.Build() };
         var bench = BenchCommand.Build();
         var models = new Command("models", "Wan2.1-compatible base models: parity with reference implementations.") { ModelsCheckCommand.Build() };
-        var train = new Command("train", "Train the model's components on Shapes World or a captioned folder.") { TrainVaeCommand.Build() };
+        var train = new Command("train", "Train the model's components on Shapes World or a captioned folder.")
+        {
+            TrainVaeCommand.Build(),
+            RecipeCommand.TrainStage("encoder", "Train the shapes-v1 semantic encoder (masked autoencoding), after any unfinished earlier stage."),
+            RecipeCommand.TrainStage("latent", "Train shapes-v1 stage 2 (compressor + latent generator), after any unfinished earlier stage."),
+            RecipeCommand.TrainStage("semantic", "Train shapes-v1 stage 1 (semantic generator), after any unfinished earlier stage."),
+        };
         var encoders = new Command("encoders", "Semantic encoder plugins: parity with reference implementations.") { EncodersCheckCommand.Build() };
 
         var root = new RootCommand(Summary)
@@ -26,7 +32,11 @@ public static class SemanticGenCommand
             encoders,
             models,
             EncodeCommand.Build(),
+            GenerateCommand.Build(),
+            EvalCommand.Build(),
+            RecipeCommand.Recipe(),
             ScoreCommand.Build(),
+            ServeCommand.Build(),
             train,
             video,
             weights,

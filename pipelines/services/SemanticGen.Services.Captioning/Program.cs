@@ -1,0 +1,3 @@
+using SemanticGen.Services.Captioning;
+
+await CaptioningService.Build(args).RunAsync();
