@@ -9,7 +9,8 @@ namespace SemanticGen.Services.Tests;
 
 /// <summary>
 /// The four services as separate processes on loopback (each started from its built dll), the orchestrator in
-/// Orchestration:Mode=Dapr calling the stage services through <see cref="DaprSidecarStandInForTests"/> (the only stand-in:
+/// Orchestration:Mode=Dapr with the embedded runner and SQLite store (Runner=Embedded, JobStore=Sqlite: no workflow
+/// runtime here) calling the stage services through <see cref="DaprSidecarStandInForTests"/> (the only stand-in:
 /// daprd), events embedded. The generation services run the real pipeline (an untrained shapes-v1 folder), the
 /// captioning service the built-in Shapes World captioner.
 /// </summary>
@@ -35,6 +36,7 @@ public sealed class MultiProcessDaprTests
             ServiceProcess.StartAsync("SemanticGen.Services.LatentGeneration", stage),
             ServiceProcess.StartAsync("SemanticGen.Services.Orchestrator",
                 $"Artifacts:Root={root.Path}", "Orchestration:Mode=Dapr", "Orchestration:Events=Embedded",
+                "Orchestration:Runner=Embedded", "Orchestration:JobStore=Sqlite",
                 $"Orchestration:DaprHttpEndpoint={sidecar.Endpoint.ToString().TrimEnd('/')}", $"Orchestration:DaprApiToken={SidecarToken}"),
         };
         ServiceProcess[] processes = [];

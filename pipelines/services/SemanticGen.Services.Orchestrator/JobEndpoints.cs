@@ -14,7 +14,7 @@ public static class JobEndpoints
     public static WebApplication MapJobEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/jobs", async (JobRequest request, JobSubmitter submitter, HttpContext context, CancellationToken cancellationToken) =>
+        app.MapPost("/jobs", async (JobRequest request, IJobSubmitter submitter, HttpContext context, CancellationToken cancellationToken) =>
         {
             var outcome = await submitter.SubmitAsync(request, cancellationToken);
             switch (outcome)
@@ -50,8 +50,8 @@ public static class JobEndpoints
                     statusCode: StatusCodes.Status409Conflict);
         });
 
-        app.MapPost("/jobs/{id}/cancel", async (string id, JobSubmitter submitter, JobCancellations cancellations, CancellationToken cancellationToken) =>
-            JobId.IsValid(id) && await submitter.CancelAsync(id, cancellations, cancellationToken)
+        app.MapPost("/jobs/{id}/cancel", async (string id, IJobSubmitter submitter, CancellationToken cancellationToken) =>
+            JobId.IsValid(id) && await submitter.CancelAsync(id, cancellationToken)
                 ? Results.Accepted($"/jobs/{id}")
                 : NotFound(id));
         return app;

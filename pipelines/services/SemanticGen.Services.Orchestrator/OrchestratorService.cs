@@ -6,8 +6,9 @@ using SemanticGen.Services.Core.Http;
 namespace SemanticGen.Services.Orchestrator;
 
 /// <summary>
-/// DI wiring of the orchestrator: the job API (SQLite store, bounded queue, runner), the stage invoker and events that
-/// <c>Orchestration:Mode</c> selects, and — embedded — the stages and captioner in-process.
+/// DI wiring of the orchestrator: the job API with the runner, job store, stage invoker and events that the
+/// <c>Orchestration</c> section selects (embedded: in-process runner, SQLite store, stages and captioner in-process; Dapr:
+/// a Dapr Workflow instance per job, the Dapr state store, the stage services through the sidecar).
 /// </summary>
 public static class OrchestratorService
 {

@@ -1,3 +1,5 @@
+using Dapr.Client;
+using Dapr.Workflow;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,6 +9,7 @@ using SemanticGen.Services.Core.Events;
 using SemanticGen.Services.Core.Jobs;
 using SemanticGen.Services.Core.Running;
 using SemanticGen.Services.Core.Stages;
+using SemanticGen.Services.Core.Workflow;
 
 namespace SemanticGen.Services.Core.Composition;
 
@@ -26,9 +29,13 @@ public static class JobServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the job API: <see cref="SqliteJobStore"/>, <see cref="JobQueue"/>, <see cref="JobSubmitter"/>, the
-    /// <see cref="JobRunner"/> background service, and the <see cref="IStageInvoker"/> and <see cref="IJobEvents"/> that
-    /// <c>Orchestration:Mode</c> selects (validated at start).
+    /// Adds the job API. <c>Orchestration:Runner</c> picks what runs jobs: <c>Embedded</c> — <see cref="JobQueue"/>,
+    /// <see cref="JobSubmitter"/> and the <see cref="JobRunner"/> background service; <c>Workflow</c> (default with
+    /// <c>Mode=Dapr</c>) — <see cref="WorkflowJobSubmitter"/> scheduling <see cref="TextToVideoWorkflow"/> through
+    /// <see cref="DaprWorkflowScheduler"/>, and the Dapr Workflow worker with the workflow and its activities.
+    /// <c>Orchestration:JobStore</c> picks <see cref="SqliteJobStore"/> or <see cref="DaprJobStore"/> (default with
+    /// <c>Mode=Dapr</c>); <c>Orchestration:Mode</c> the <see cref="IStageInvoker"/> and <see cref="IJobEvents"/>. An invalid
+    /// combination is a start-up error. Nothing here talks to a sidecar until a job is submitted or the host is started.
     /// </summary>
     public static IServiceCollection AddSemanticGenJobs(this IServiceCollection services, IConfiguration configuration)
     {
@@ -39,23 +46,44 @@ public static class JobServiceCollectionExtensions
             .Validate(o => o.Concurrency >= 1, "Jobs:Concurrency must be at least 1.")
             .Validate(o => o.RetryAfterSeconds >= 1, "Jobs:RetryAfterSeconds must be at least 1.")
             .ValidateOnStart();
-        services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section))
-            .Validate(o => Enum.IsDefined(o.Mode) && (o.Events is null || Enum.IsDefined(o.Events.Value)),
-                "Orchestration:Mode (and Orchestration:Events) must be Embedded or Dapr.")
-            .ValidateOnStart();
+        services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section));
+        // What to register depends on the section (the hosted services differ), so it is checked here, when the host is built.
+        var orchestration = configuration.GetSection(OrchestrationOptions.Section).Get<OrchestrationOptions>() ?? new OrchestrationOptions();
+        if (orchestration.Problems() is { Count: > 0 } problems)
+            throw new InvalidOperationException(string.Join(" ", problems));
 
-        services.TryAddSingleton<IJobStore>(provider =>
+        services.TryAddSingleton(provider => DaprInvocation.Client(provider.GetRequiredService<IOptions<OrchestrationOptions>>().Value));
+        if (orchestration.EffectiveJobStore == JobStoreKind.Dapr)
         {
-            var database = provider.GetRequiredService<IOptions<JobsOptions>>().Value.Database;
-            var root = provider.GetRequiredService<ArtifactRoot>();
-            return new SqliteJobStore(database ?? Path.Combine(root.Path, "jobs.db"), provider.GetRequiredService<TimeProvider>());
-        });
-        services.TryAddSingleton<JobQueue>();
-        services.TryAddSingleton<JobCancellations>();
-        services.TryAddSingleton<JobSubmitter>();
+            services.TryAddSingleton<IJobStore>(provider => new DaprJobStore(provider.GetRequiredService<DaprClient>(), provider.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            services.TryAddSingleton<IJobStore>(provider =>
+            {
+                var database = provider.GetRequiredService<IOptions<JobsOptions>>().Value.Database;
+                var root = provider.GetRequiredService<ArtifactRoot>();
+                return new SqliteJobStore(database ?? Path.Combine(root.Path, "jobs.db"), provider.GetRequiredService<TimeProvider>());
+            });
+        }
+
         services.TryAddSingleton<JobActivities>();
-        services.TryAddSingleton<JobExecutor>();
-        services.AddHostedService<JobRunner>();
+        if (orchestration.EffectiveRunner == JobRunnerKind.Workflow)
+        {
+            services.TryAddSingleton<IWorkflowScheduler>(provider => new DaprWorkflowScheduler(provider.GetRequiredService<DaprWorkflowClient>()));
+            services.TryAddSingleton<IJobSubmitter, WorkflowJobSubmitter>();
+            services.AddSemanticGenWorkflow(provider => DaprInvocation.ApiToken(provider.GetRequiredService<IOptions<OrchestrationOptions>>().Value));
+        }
+        else
+        {
+            services.TryAddSingleton<JobQueue>();
+            services.TryAddSingleton<JobCancellations>();
+            services.TryAddSingleton<JobSubmitter>();
+            services.TryAddSingleton<IJobSubmitter>(provider => provider.GetRequiredService<JobSubmitter>());
+            services.TryAddSingleton<JobExecutor>();
+            services.AddHostedService<JobRunner>();
+        }
+
         services.AddSingleton<InProcessJobEvents>();
 
         services.AddHttpClient(DaprStageInvoker.HttpClientName)
@@ -73,7 +101,7 @@ public static class JobServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<OrchestrationOptions>>().Value;
             return (options.Events ?? options.Mode) == OrchestrationMode.Dapr
-                ? new DaprJobEvents(DaprInvocation.Client(options))
+                ? new DaprJobEvents(provider.GetRequiredService<DaprClient>())
                 : provider.GetRequiredService<InProcessJobEvents>();
         });
         return services;

@@ -7,9 +7,10 @@ namespace SemanticGen.Services.Core.Running;
 
 /// <summary>Accepts jobs: validates, reserves a queue slot, stores the job, queues it and publishes <see cref="JobAccepted"/>.</summary>
 public sealed class JobSubmitter(
-    IJobStore store, JobQueue queue, IJobEvents events, ArtifactRoot root, IOptions<JobsOptions> options, TimeProvider clock)
+    IJobStore store, JobQueue queue, IJobEvents events, ArtifactRoot root, IOptions<JobsOptions> options, TimeProvider clock,
+    JobCancellations cancellations) : IJobSubmitter
 {
-    /// <summary>Submits <paramref name="request"/>.</summary>
+    /// <inheritdoc />
     public async Task<SubmitOutcome> SubmitAsync(JobRequest? request, CancellationToken cancellationToken = default)
     {
         var errors = JobRequestValidator.Validate(request, root);
@@ -39,9 +40,8 @@ public sealed class JobSubmitter(
     /// Cancels job <paramref name="jobId"/>: a running one is stopped, a queued one is marked canceled (the runner skips
     /// it). False when there is no such unfinished job.
     /// </summary>
-    public async Task<bool> CancelAsync(string jobId, JobCancellations cancellations, CancellationToken cancellationToken = default)
+    public async Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(cancellations);
         var job = await store.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
         if (job is null || job.Status.IsTerminal())
             return false;
