@@ -38,7 +38,11 @@ public sealed class WanAttention : nn.Module
     /// <param name="context">keys' and values' tokens (B, L, D); null for self-attention</param>
     /// <param name="cos">RoPE (N, D_head/2) or null (cross-attention)</param>
     /// <param name="sin">RoPE (N, D_head/2) or null</param>
-    public Tensor forward(Tensor x, Tensor? context, Tensor? cos, Tensor? sin)
+    /// <param name="windows">
+    /// self-attention only: sizes of consecutive token windows (summing to N) that attend only within themselves
+    /// (SemanticGen's shifted-window latent attention); null attends over all N tokens
+    /// </param>
+    public Tensor forward(Tensor x, Tensor? context, Tensor? cos, Tensor? sin, IReadOnlyList<long>? windows = null)
     {
         using var scope = NewDisposeScope();
         var source = context ?? x;
@@ -50,10 +54,41 @@ public sealed class WanAttention : nn.Module
             q = WanRotaryEmbedding.Apply(q, cos, sin);                                        // (B, N, h, d)
             k = WanRotaryEmbedding.Apply(k, cos, sin);                                        // (B, N, h, d)
         }
-        var attended = nn.functional.scaled_dot_product_attention(
-            q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2));                         // (B, h, N, d)
+        var attended = windows is null
+            ? nn.functional.scaled_dot_product_attention(
+                q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2))                      // (B, h, N, d)
+            : WindowedAttention(q, k, v, windows);                                            // (B, h, N, d)
         var merged = attended.transpose(1, 2).flatten(2).to(q.dtype);                         // (B, N, D)
         return to_out[0].forward(merged).MoveToOuterDisposeScope();                           // (B, N, D)
+    }
+
+    /// <summary>
+    /// Attention within consecutive windows of q, k, v (B, N, h, d): each run of equal-size windows becomes one
+    /// (B·n, h, L_w, d) batch for SDPA, so no scores outside a window are computed and no mask is needed.
+    /// </summary>
+    private static Tensor WindowedAttention(Tensor q, Tensor k, Tensor v, IReadOnlyList<long> windows)
+    {
+        var (batch, tokens, heads, dim) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3]);
+        if (k.shape[1] != tokens || windows.Sum() != tokens)
+            throw new ArgumentException($"windows (sum {windows.Sum()}) must tile the self-attention's {tokens} tokens.", nameof(windows));
+        using var scope = NewDisposeScope();
+        var runs = new List<Tensor>();
+        long start = 0;
+        for (var i = 0; i < windows.Count;)
+        {
+            var length = windows[i];
+            var count = 1;
+            while (i + count < windows.Count && windows[i + count] == length)
+                count++;
+            var span = count * length;
+            Tensor Batched(Tensor t) => t.narrow(1, start, span).reshape(batch * count, length, heads, dim).transpose(1, 2); // (B·n, h, L_w, d)
+            var attended = nn.functional.scaled_dot_product_attention(Batched(q), Batched(k), Batched(v)); // (B·n, h, L_w, d)
+            runs.Add(attended.transpose(1, 2).reshape(batch, span, heads, dim));              // (B, n·L_w, h, d)
+            start += span;
+            i += count;
+        }
+        var all = runs.Count == 1 ? runs[0] : cat(runs, dim: 1);                              // (B, N, h, d)
+        return all.transpose(1, 2).MoveToOuterDisposeScope();                                 // (B, h, N, d)
     }
 
     protected override void Dispose(bool disposing)

@@ -18,28 +18,39 @@ internal sealed class WanBlockCheckpoint : MultiTensorFunction<WanBlockCheckpoin
     public override string Name => nameof(WanBlockCheckpoint);
 
     /// <summary>The block's output (B, N, D), recorded as one graph node whose backward recomputes the block.</summary>
-    public static Tensor Run(WanTransformerBlock block, Tensor tokens, Tensor text, Tensor modulation, Tensor cos, Tensor sin) =>
-        apply(block, tokens, text, modulation, cos, sin)[0];
+    public static Tensor Run(WanTransformerBlock block, Tensor tokens, Tensor text, Tensor modulation, Tensor cos, Tensor sin, IReadOnlyList<long>? windows = null) =>
+        windows is null
+            ? apply(block, tokens, text, modulation, cos, sin)[0]
+            : apply(new WindowedBlock(block, windows), tokens, text, modulation, cos, sin)[0];
 
     public override List<Tensor> forward(AutogradContext ctx, params object[] vars)
     {
-        var block = (WanTransformerBlock)vars[0];
+        var block = vars[0];
         var inputs = vars.Skip(1).Cast<Tensor>().ToList();                 // tokens, text, modulation, cos, sin
         ctx.save_data(BlockKey, block);
         ctx.save_data(NeedsGradKey, inputs.Select(t => t.requires_grad).ToArray());
         ctx.save_for_backward(inputs);
-        return [block.forward(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4])];
+        return [Forward(block, inputs)];
     }
+
+    /// <summary>A block with the self-attention windows it runs with (the windows are not tensors: no gradient).</summary>
+    private sealed record WindowedBlock(WanTransformerBlock Block, IReadOnlyList<long> Windows);
+
+    private static Tensor Forward(object block, List<Tensor> inputs) => block switch
+    {
+        WindowedBlock windowed => windowed.Block.forward(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], windowed.Windows),
+        _ => ((WanTransformerBlock)block).forward(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]),
+    };
 
     public override List<Tensor> backward(AutogradContext ctx, List<Tensor> grad_outputs)
     {
-        var block = (WanTransformerBlock)ctx.get_data(BlockKey);
+        var block = ctx.get_data(BlockKey);
         var needsGrad = (bool[])ctx.get_data(NeedsGradKey);
         var saved = ctx.get_saved_variables();
         var inputs = saved.Select((t, i) => t.detach().requires_grad_(needsGrad[i])).ToList();
         using (enable_grad())
         {
-            using var output = block.forward(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]);
+            using var output = Forward(block, inputs);
             output.backward([grad_outputs[0]]);
         }
         // One gradient per forward argument: none for the block itself, then one per tensor (null where not needed).

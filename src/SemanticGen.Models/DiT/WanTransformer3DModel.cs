@@ -112,15 +112,23 @@ public sealed class WanTransformer3DModel : nn.Module
     /// <param name="modulation">(B, 6, D)</param>
     /// <param name="cos">RoPE of each token (N, d/2)</param>
     /// <param name="sin">RoPE of each token (N, d/2)</param>
-    public Tensor Blocks(Tensor tokens, Tensor text, Tensor modulation, Tensor cos, Tensor sin)
+    /// <param name="windows">
+    /// per layer, the self-attention windows (sizes of consecutive token spans summing to N, or null for full
+    /// attention); null: full attention in every layer
+    /// </param>
+    public Tensor Blocks(Tensor tokens, Tensor text, Tensor modulation, Tensor cos, Tensor sin, IReadOnlyList<IReadOnlyList<long>?>? windows = null)
     {
+        if (windows is not null && windows.Count != blocks.Count)
+            throw new ArgumentException($"windows has {windows.Count} layers, the model {blocks.Count}.", nameof(windows));
         using var scope = NewDisposeScope();
         var checkpoint = GradientCheckpointing && is_grad_enabled();
-        foreach (var block in blocks)
+        for (var layer = 0; layer < blocks.Count; layer++)
         {
+            var block = blocks[layer];
+            var layerWindows = windows?[layer];
             tokens = checkpoint
-                ? WanBlockCheckpoint.Run(block, tokens, text, modulation, cos, sin)            // (B, N, D)
-                : block.forward(tokens, text, modulation, cos, sin);                           // (B, N, D)
+                ? WanBlockCheckpoint.Run(block, tokens, text, modulation, cos, sin, layerWindows) // (B, N, D)
+                : block.forward(tokens, text, modulation, cos, sin, layerWindows);             // (B, N, D)
         }
         return tokens.MoveToOuterDisposeScope();
     }

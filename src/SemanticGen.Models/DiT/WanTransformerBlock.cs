@@ -49,7 +49,8 @@ public sealed class WanTransformerBlock : nn.Module
     /// <param name="modulation">time projection (B, 6, D)</param>
     /// <param name="cos">RoPE (N, D_head/2)</param>
     /// <param name="sin">RoPE (N, D_head/2)</param>
-    public Tensor forward(Tensor x, Tensor text, Tensor modulation, Tensor cos, Tensor sin)
+    /// <param name="windows">self-attention windows (sizes of consecutive token spans, see <see cref="WanAttention.forward"/>); null: full</param>
+    public Tensor forward(Tensor x, Tensor text, Tensor modulation, Tensor cos, Tensor sin, IReadOnlyList<long>? windows = null)
     {
         using var scope = NewDisposeScope();
         var dtype = x.dtype;
@@ -59,7 +60,7 @@ public sealed class WanTransformerBlock : nn.Module
 
         // 1. self-attention, adaLN-modulated and gated in float32
         var normed = Modulate(PlainNorm(x), shift, scale).to(dtype);                          // (B, N, D)
-        var attended = attn1.forward(normed, null, cos, sin);                                 // (B, N, D)
+        var attended = attn1.forward(normed, null, cos, sin, windows);                        // (B, N, D)
         x = (x.to(ScalarType.Float32) + attended * gate).to(dtype);                           // (B, N, D)
 
         // 2. cross-attention to the text, plain residual

@@ -69,9 +69,30 @@ public sealed class LatentGenerator : nn.Module
             cos = cat([cos, cosS], dim: 0);                                                     // (Nv + Ns, d/2)
             sin = cat([sin, sinS], dim: 0);                                                     // (Nv + Ns, d/2)
         }
-        tokens = transformer.Blocks(tokens, textTokens, modulation, cos, sin);                 // (B, Nv + Ns, D)
+        tokens = Config.WindowFrames is { } windowFrames
+            ? WindowedBlocks(tokens, textTokens, modulation, cos, sin, grid, zSem is not null && zSem.numel() > 0 ? semanticGrid : default, windowFrames)
+            : transformer.Blocks(tokens, textTokens, modulation, cos, sin);                    // (B, Nv + Ns, D)
         var patches = transformer.Head(tokens.narrow(1, 0, grid.Tokens), temb);                // (B, Nv, C_out·pt·ph·pw)
         return transformer.Unpatchify(patches, grid).MoveToOuterDisposeScope();                // (B, C_out, F, H, W)
+    }
+
+    /// <summary>
+    /// The blocks with shifted-window self-attention: the sequence (and its RoPE tables) is put once into the
+    /// interleaved window order of <see cref="ShiftedWindows"/> (the same for every layer), each layer attends within
+    /// its windows (odd layers shifted), and the result returns to <c>[VAE ; semantic]</c> order.
+    /// </summary>
+    private Tensor WindowedBlocks(Tensor tokens, Tensor text, Tensor modulation, Tensor cos, Tensor sin, WanTokenGrid vae, WanTokenGrid semantic, int windowFrames)
+    {
+        using var scope = NewDisposeScope();
+        var layouts = ShiftedWindows.PerLayer(vae, semantic, windowFrames, transformer.Config.NumLayers);
+        var permutation = tensor(layouts[0].Permutation, device: tokens.device);               // (N,)
+        var inverse = tensor(layouts[0].Inverse, device: tokens.device);                       // (N,)
+        var windowed = tokens.index_select(1, permutation);                                    // (B, N, D) window order
+        var windowedCos = cos.index_select(0, permutation);                                    // (N, d/2)
+        var windowedSin = sin.index_select(0, permutation);                                    // (N, d/2)
+        var sizes = layouts.Select(layout => (IReadOnlyList<long>?)layout.Sizes).ToArray();
+        windowed = transformer.Blocks(windowed, text, modulation, windowedCos, windowedSin, sizes); // (B, N, D)
+        return windowed.index_select(1, inverse).MoveToOuterDisposeScope();                    // (B, N, D) sequence order
     }
 
     /// <summary>

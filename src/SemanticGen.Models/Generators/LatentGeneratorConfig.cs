@@ -29,6 +29,14 @@ public sealed record LatentGeneratorConfig
     /// <summary>Rectified-flow t ∈ [0, 1] is given to Wan's timestep embedder as t·<see cref="TimestepScale"/>.</summary>
     public double TimestepScale { get; init; } = 1000.0;
 
+    /// <summary>
+    /// Self-attention window T_w in VAE latent frames (after the patch), for long videos (docs/method.md §5,
+    /// docs/long-video.md): null (default) attends over the whole sequence; set, each window holds its frames' VAE
+    /// tokens and the semantic tokens of the same span (<see cref="ShiftedWindows"/>), and odd layers shift the windows
+    /// by ⌊T_w/2⌋. No new weights: a full-attention model's checkpoint loads unchanged.
+    /// </summary>
+    public int? WindowFrames { get; init; }
+
     /// <summary>Checks the sizes; returns this.</summary>
     public LatentGeneratorConfig Validated()
     {
@@ -37,6 +45,8 @@ public sealed record LatentGeneratorConfig
             throw new ArgumentException($"SemanticDim must be positive, got {SemanticDim}.");
         if (!(TimestepScale > 0))
             throw new ArgumentException($"TimestepScale must be positive, got {TimestepScale}.");
+        if (WindowFrames is < 1)
+            throw new ArgumentException($"WindowFrames must be positive (or null for full attention), got {WindowFrames}.");
         return this;
     }
 }
