@@ -22,17 +22,18 @@ internal static class EvalCommand
         var seed = new Option<long>("--seed") { Description = "Seed of the first clip (clip k uses seed + k) and of the prompt order.", DefaultValueFactory = _ => 0 };
         var steps = new Option<int?>("--steps") { Description = "Euler steps per generator (default: the pipeline's)." };
         var guidance = new Option<double?>("--guidance") { Description = "Guidance weight (default: the pipeline's)." };
+        var reconstruct = new Option<bool>("--reconstruction") { Description = "Score rendered clips of the prompts passed through the VAE instead of generated ones (the ceiling a perfect generator reaches)." };
         var json = new Option<FileInfo?>("--json") { Description = "Where to write the results as JSON (default: eval-SPLIT.json in the pipeline folder's .work/)." };
         var command = new Command("eval", "Evaluate a pipeline on Shapes World prompts: text-following accuracy and video-quality metrics.")
         {
-            pipeline, split, count, seed, steps, guidance, json,
+            pipeline, split, count, seed, steps, guidance, reconstruct, json,
         };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(pipeline)!.FullName, parse.GetValue(split)!,
-            parse.GetValue(count), parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(json)?.FullName, cancellation)));
+            parse.GetValue(count), parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(reconstruct), parse.GetValue(json)?.FullName, cancellation)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string folder, string splitName, int count, long seed, int? steps, double? guidance, string? jsonPath, CancellationToken cancellation)
+    private static async Task<int> RunAsync(string folder, string splitName, int count, long seed, int? steps, double? guidance, bool reconstruction, string? jsonPath, CancellationToken cancellation)
     {
         var split = splitName.ToLowerInvariant() switch
         {
@@ -46,14 +47,16 @@ internal static class EvalCommand
         await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .StartAsync(context =>
             {
-                var task = context.AddTask($"generating {count} {splitName} clips", maxValue: count);
+                var task = context.AddTask($"{(reconstruction ? "reconstructing" : "generating")} {count} {splitName} clips", maxValue: count);
                 var reporter = new Training.Recipes.ShapesV1.SynchronousProgress<int>(done => task.Value = done);
-                return Task.Run(() => result = ShapesEvaluation.Run(components, split, count, seed, steps, guidance, reporter, cancellation), cancellation);
+                return Task.Run(() => result = reconstruction
+                    ? ShapesEvaluation.RunReconstruction(components, split, count, seed, reporter, cancellation)
+                    : ShapesEvaluation.Run(components, split, count, seed, steps, guidance, reporter, cancellation), cancellation);
             }).ConfigureAwait(false);
 
         var a = result.Accuracy;
         var table = new Table().AddColumn("metric").AddColumn("value");
-        table.AddRow("clips", $"{a.Count} ({splitName})");
+        table.AddRow("clips", $"{a.Count} ({splitName}{(reconstruction ? ", VAE reconstructions of rendered clips" : ", generated")})");
         table.AddRow("colour", $"{a.Colour:P1}");
         table.AddRow("shape", $"{a.Shape:P1}");
         table.AddRow("motion", $"{a.Motion:P1}");
@@ -65,11 +68,12 @@ internal static class EvalCommand
         table.AddRow("generation time", $"{result.SecondsPerClip:0.00} s/clip");
         AnsiConsole.Write(table);
 
-        var path = jsonPath ?? Path.Combine(folder, ".work", $"eval-{splitName.ToLowerInvariant()}.json");
+        var path = jsonPath ?? Path.Combine(folder, ".work", $"eval-{splitName.ToLowerInvariant()}{(reconstruction ? "-reconstruction" : "")}.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var node = result.ToJson();
         node["pipeline"] = folder;
         node["seed"] = seed;
+        node["kind"] = reconstruction ? "vae-reconstruction" : "generated";
         await File.WriteAllTextAsync(path + ".tmp", node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellation).ConfigureAwait(false);
         File.Move(path + ".tmp", path, overwrite: true);
         AnsiConsole.MarkupLine($"results: {Markup.Escape(path)}");

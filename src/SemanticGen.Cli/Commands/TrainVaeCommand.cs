@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace SemanticGen.Cli.Commands;
 
 /// <summary>
-/// `train vae`: trains the tiny Wan VAE on Shapes World clips on the CPU (L1 + kl_weight · KL), with checkpoints in
+/// `train vae`: trains the tiny Wan VAE on Shapes World clips on the CPU (MSE of the posterior mean's reconstruction + kl_weight · KL), with checkpoints in
 /// DIR/checkpoints, DIR/loss.jsonl, and at the end DIR/vae.safetensors (EMA) + DIR/config.json. Running the same
 /// command again resumes from the latest checkpoint; a checkpoint written under other options is refused.
 /// </summary>

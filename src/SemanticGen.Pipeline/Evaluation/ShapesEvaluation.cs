@@ -4,6 +4,7 @@ using SemanticGen.Data.ShapesWorld;
 using SemanticGen.Data.ShapesWorld.Scoring;
 using SemanticGen.Pipeline.Components;
 using SemanticGen.Pipeline.Generation;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SemanticGen.Pipeline.Evaluation;
@@ -40,7 +41,34 @@ public sealed record ShapesEvaluationResult(
 public static class ShapesEvaluation
 {
     public static ShapesEvaluationResult Run(PipelineComponents components, ShapesSplitKind split, int count, long seed, int? steps = null,
-        double? guidance = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        double? guidance = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        Evaluate(components, split, count, seed, progress, cancellationToken, (composition, clipSeed) =>
+            InProcessGeneration.Frames(components, composition.Caption, clipSeed,
+                steps ?? components.Manifest.Sampling.Steps, guidance ?? components.Manifest.Sampling.Guidance));
+
+    /// <summary>
+    /// The ceiling of <see cref="Run"/>: the same prompts, but each clip is a rendered Shapes World clip of the prompt
+    /// passed through the pipeline's VAE (encode, decode) instead of generated — what a perfect generator could score.
+    /// </summary>
+    public static ShapesEvaluationResult RunReconstruction(PipelineComponents components, ShapesSplitKind split, int count, long seed,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        return Evaluate(components, split, count, seed, progress, cancellationToken, (composition, clipSeed) =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            using var scale = (2.0 / 255.0).ToScalar();
+            using var one = 1.0.ToScalar();
+            var source = new ShapesClipSource(clipSeed, [composition]);                              // a start that fits the motion
+            var rendered = source.Render(source.ClipAt(0));                                         // (F, H, W, 3)
+            var video = rendered.permute(3, 0, 1, 2).unsqueeze(0).to(ScalarType.Float32).mul(scale).sub(one);
+            using var posterior = components.Vae.Encode(video);
+            return PipelineTensors.ToFrames(components.Vae.Decode(posterior.Mean))[0].MoveToOuterDisposeScope();
+        });
+    }
+
+    private static ShapesEvaluationResult Evaluate(PipelineComponents components, ShapesSplitKind split, int count, long seed,
+        IProgress<int>? progress, CancellationToken cancellationToken, Func<ShapesComposition, long, Tensor> clipOf)
     {
         ArgumentNullException.ThrowIfNull(components);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -54,8 +82,7 @@ public static class ShapesEvaluation
             cancellationToken.ThrowIfCancellationRequested();
             var composition = compositions[(k + offset) % compositions.Count];
             var clock = Stopwatch.StartNew();
-            using var frames = InProcessGeneration.Frames(components, composition.Caption, seed + k,
-                steps ?? components.Manifest.Sampling.Steps, guidance ?? components.Manifest.Sampling.Guidance);
+            using var frames = clipOf(composition, seed + k);
             seconds += clock.Elapsed.TotalSeconds;
             using var scope = NewDisposeScope();
             scores.Add(scorer.Score(frames, composition));

@@ -66,10 +66,9 @@ public sealed record ShapesVaeResult(long StartStep, long FinalStep, double Fina
 
 /// <summary>
 /// Trains the tiny Wan VAE (<see cref="TinyConfig"/>) on Shapes World clips with <see cref="TrainingLoop"/>:
-/// loss = L1(reconstruction, video) + kl_weight · KL. Wan's VAE recipe adds perceptual (LPIPS) and GAN losses; they
-/// are skipped here (flat-coloured shapes reconstruct well from L1 alone, and neither network exists in this repo).
-/// The reconstruction decodes a posterior sample (reparameterised, drawn from the loop's generator) with the
-/// unchunked, differentiable encoder/decoder and no output clamp.
+/// loss = MSE(reconstruction of the posterior mean, video) + kl_weight · KL (see <see cref="Loss"/>). Wan's VAE recipe adds perceptual (LPIPS) and GAN losses; they
+/// are skipped here (flat-coloured shapes reconstruct well from MSE alone, and neither network exists in this repo).
+/// The reconstruction decodes the posterior mean with the unchunked, differentiable encoder/decoder and no output clamp.
 /// Layout of the output folder: <c>checkpoints/</c> (the loop's format), <c>loss.jsonl</c>, and at the end
 /// <c>vae.safetensors</c> (EMA weights) + <c>config.json</c> (diffusers <c>AutoencoderKLWan</c> style).
 /// </summary>
@@ -108,7 +107,7 @@ public static class ShapesVaeTraining
     {
         ArgumentNullException.ThrowIfNull(options);
         var identity = string.Join("|",
-            "shapes-vae-v1", ConfigJson(TinyConfig),
+            "shapes-vae-v3 (mse of the mean reconstruction)", ConfigJson(TinyConfig),
             options.BatchSize.ToString(CultureInfo.InvariantCulture), options.Frames.ToString(CultureInfo.InvariantCulture),
             options.LearningRate.ToString("R", CultureInfo.InvariantCulture), options.KlWeight.ToString("R", CultureInfo.InvariantCulture),
             options.Seed.ToString(CultureInfo.InvariantCulture), options.EmaDecay.ToString("R", CultureInfo.InvariantCulture));
@@ -137,17 +136,26 @@ public static class ShapesVaeTraining
         return latest is null ? null : CheckpointFolder.StepOf(latest);
     }
 
-    /// <summary>The loss of one step: L1 reconstruction of a posterior sample + kl_weight · mean per-sample KL.</summary>
+    /// <summary>
+    /// The loss of one step: mean squared error of the reconstruction of the posterior <b>mean</b> + kl_weight · mean
+    /// per-sample KL (<paramref name="rng"/> is not used). From scratch this architecture first fits the average clip
+    /// through its biases and its decoder stops depending on z; it escapes that only with a gradient that grows with
+    /// the error. Measured on the tiny config: decoding a posterior sample with L1 (the usual objective; σ ≈ 1 at
+    /// initialisation swamps the encoder's small means) never escaped in 900 steps — every reconstruction the same flat
+    /// colour, PSNR 15 dB; L1 on the mean had not escaped after 60 steps on 4 fixed clips; MSE on the mean escaped
+    /// after ~100 and reached 0.016 by 240. The KL term keeps the latents near N(0, 1); the DiT trains on latents
+    /// normalised by their measured statistics.
+    /// </summary>
     public static Tensor Loss(WanVae vae, Tensor video, Generator rng, Scalar klWeight)
     {
         ArgumentNullException.ThrowIfNull(vae);
         ArgumentNullException.ThrowIfNull(video);
         using var scope = NewDisposeScope();
         var posterior = vae.EncodeUnchunked(video);
-        var reconstruction = vae.DecodeUnchunked(posterior.Sample(rng), clamp: false);
-        var l1 = nn.functional.l1_loss(reconstruction, video);
+        var reconstruction = vae.DecodeUnchunked(posterior.Mean, clamp: false);
+        var mse = nn.functional.mse_loss(reconstruction, video);
         var kl = posterior.Kl().mean();
-        return l1.add(kl.mul(klWeight), One).MoveToOuterDisposeScope();
+        return mse.add(kl.mul(klWeight), One).MoveToOuterDisposeScope();
     }
 
     /// <summary>PSNR (dB, peak-to-peak 2 for [−1, 1]) of the reference chunked encode (posterior mean) → decode.</summary>
