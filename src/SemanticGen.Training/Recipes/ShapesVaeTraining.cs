@@ -25,7 +25,7 @@ public sealed record ShapesVaeOptions
     public int Frames { get; init; } = 9;
 
     /// <summary>AdamW learning rate (constant; no weight decay).</summary>
-    public double LearningRate { get; init; } = 2e-4;
+    public double LearningRate { get; init; } = 1e-4;
 
     /// <summary>Weight of the KL term (per-sample KL summed over latent dims, mean over the batch).</summary>
     public double KlWeight { get; init; } = 1e-6;
