@@ -3,6 +3,7 @@ using System.Globalization;
 using SemanticGen.Models.DiT;
 using SemanticGen.Models.Generators;
 using SemanticGen.Models.Runtime;
+using SemanticGen.Pipeline.LongVideo;
 using SemanticGen.Training.Recipes.ShapesV1;
 using Spectre.Console;
 using TorchSharp;
@@ -18,7 +19,11 @@ namespace SemanticGen.Cli.Commands;
 /// batch 1 without gradients, with shifted windows of T_w = 13 latent frames (one shot) and with full attention;
 /// it reports ms per forward (median), ms per second of video, peak RSS, and the 60 s / 10 s ratio of the per-second
 /// cost. Every row runs in a child process of its own (same command, <c>SG_BENCH_WINDOWS_ROW</c> set) so that its
-/// peak RSS is its own.
+/// peak RSS is its own. Two more rows per length time the long-video pipeline's stages as it runs them
+/// (<see cref="LongVideoPipeline"/>): stage 1 over all shots' semantic tokens (S × 64) with full self-attention, and
+/// stage 2 with T_w = 13, both with per-shot text (S × <see cref="ShotTextTokens"/> tokens, block cross-attention mask);
+/// both samplers take the same number of steps, so the semantic stage's share of the sampling time is
+/// stage 1 / (stage 1 + stage 2) per forward.
 /// </summary>
 internal static class BenchWindowsCommand
 {
@@ -27,6 +32,8 @@ internal static class BenchWindowsCommand
     private const int WindowFrames = 13;   // latent frames of one shot
     private const int TextTokens = 64;     // a short Shapes World prompt's padded length
     private static readonly int[] Shots = [5, 15, 30];
+    private const int ShotTextTokens = 32; // shapes-v1's padded prompt length, per shot in the long pipeline
+    private static readonly string[] Modes = ["windows", "full", "long-semantic", "long-latent"];
 
     private sealed record Row(int Shots, double Seconds, long Tokens, string Mode, double MsPerForward, double CpuMsPerForward, double PeakMiB, double GrowthMiB)
     {
@@ -45,17 +52,17 @@ internal static class BenchWindowsCommand
         if (Environment.GetEnvironmentVariable(RowVariable) is { Length: > 0 } row)
         {
             var parts = row.Split(',');
-            return RunRow(int.Parse(parts[0], CultureInfo.InvariantCulture), parts[1] == "windows", steps, deviceName);
+            return RunRow(int.Parse(parts[0], CultureInfo.InvariantCulture), parts[1], steps, deviceName);
         }
 
         // Each row runs in a fresh process: peak RSS is then that row's own, and no row inherits another's allocator state.
         var rows = new List<Row>();
         foreach (var shots in Shots)
         {
-            foreach (var windowed in new[] { true, false })
+            foreach (var mode in Modes)
             {
-                var (ms, cpuMs, peak, start) = RunChild(shots, windowed, steps, deviceName);
-                rows.Add(new Row(shots, shots * ShotFrames / Fps, 272L * shots, windowed ? $"windows T_w={WindowFrames}" : "full", ms, cpuMs, peak, peak - start));
+                var (ms, cpuMs, peak, start) = RunChild(shots, mode, steps, deviceName);
+                rows.Add(new Row(shots, shots * ShotFrames / Fps, (mode == "long-semantic" ? 64L : 272L) * shots, ModeName(mode), ms, cpuMs, peak, peak - start));
                 Console.Error.WriteLine($"{shots} shots, {rows[^1].Mode}: {ms:0.0} ms/forward, peak RSS {peak:0} MiB");
             }
         }
@@ -75,8 +82,16 @@ internal static class BenchWindowsCommand
             var (shortest, longest) = (rows.First(r => r.Mode == mode), rows.Last(r => r.Mode == mode));
             Console.Out.WriteLine(
                 $"{mode}: per-second cost {longest.Seconds:0} s / {shortest.Seconds:0} s = {longest.CpuMsPerSecond / shortest.CpuMsPerSecond:0.00}× in CPU time, " +
-                $"{longest.MsPerSecond / shortest.MsPerSecond:0.00}× in wall time " +
-                $"(issue 6 target for windows: ≤ 1.20×); forward memory per second {shortest.GrowthMiB / shortest.Seconds:0.0} → {longest.GrowthMiB / longest.Seconds:0.0} MiB/s");
+                $"{longest.MsPerSecond / shortest.MsPerSecond:0.00}× in wall time" +
+                (mode.Contains("T_w", StringComparison.Ordinal) ? " (issue 6 target for windows: ≤ 1.20×)" : "") + $"; forward memory per second {shortest.GrowthMiB / shortest.Seconds:0.0} → {longest.GrowthMiB / longest.Seconds:0.0} MiB/s");
+        }
+        foreach (var shots in Shots)
+        {
+            var semantic = rows.First(r => r.Shots == shots && r.Mode == ModeName("long-semantic"));
+            var latent = rows.First(r => r.Shots == shots && r.Mode == ModeName("long-latent"));
+            Console.Out.WriteLine(
+                $"long pipeline, {semantic.Seconds:0.0} s: semantic stage share of sampling = {semantic.CpuMsPerForward / (semantic.CpuMsPerForward + latent.CpuMsPerForward):P1} in CPU time " +
+                $"({semantic.CpuMsPerForward:0.0} vs {latent.CpuMsPerForward:0.0} CPU ms per forward), {semantic.MsPerForward / (semantic.MsPerForward + latent.MsPerForward):P1} in wall time");
         }
         Console.Out.WriteLine(
             $"latent generator, shapes-v1 sizes (4 heads × 32, 4 layers, FFN 256, text width 64), random init, batch 1, no grad, {deviceName}, " +
@@ -86,7 +101,15 @@ internal static class BenchWindowsCommand
         return 0;
     }
 
-    private static (double Ms, double CpuMs, double PeakMiB, double StartMiB) RunChild(int shots, bool windowed, int steps, string deviceName)
+    private static string ModeName(string mode) => mode switch
+    {
+        "windows" => $"windows T_w={WindowFrames}",
+        "long-semantic" => "long: stage 1, full, per-shot text",
+        "long-latent" => $"long: stage 2, T_w={WindowFrames}, per-shot text",
+        _ => mode,
+    };
+
+    private static (double Ms, double CpuMs, double PeakMiB, double StartMiB) RunChild(int shots, string mode, int steps, string deviceName)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path to re-run the benchmark in");
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -94,19 +117,20 @@ internal static class BenchWindowsCommand
             start.ArgumentList.Add(typeof(BenchWindowsCommand).Assembly.Location);
         foreach (var argument in new[] { "bench", "--model", "latent-windows", "--steps", $"{steps}", "--device", deviceName })
             start.ArgumentList.Add(argument);
-        start.Environment[RowVariable] = $"{shots},{(windowed ? "windows" : "full")}";
+        start.Environment[RowVariable] = $"{shots},{mode}";
         using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {self}");
         var output = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("ROW ", StringComparison.Ordinal));
         if (child.ExitCode != 0 || line is null)
-            throw new InvalidOperationException($"benchmark row ({shots} shots, {(windowed ? "windows" : "full")}) failed with exit code {child.ExitCode}: {output}");
+            throw new InvalidOperationException($"benchmark row ({shots} shots, {mode}) failed with exit code {child.ExitCode}: {output}");
         var values = line.Split(' ').Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         return (values[0], values[1], values[2], values[3]);
     }
 
-    private static int RunRow(int shots, bool windowed, int steps, string deviceName)
+    private static int RunRow(int shots, string mode, int steps, string deviceName)
     {
+        var windowed = mode != "full";
         var device = TorchRuntime.Initialize(deviceName);
         var cuda = device.type == DeviceType.CUDA;
         set_num_threads(1);  // no OpenMP spinning: CPU time is then the work itself on a shared machine
@@ -121,11 +145,34 @@ internal static class BenchWindowsCommand
         using var zSem = randn([1, semanticGrid.Tokens, 8], generator: generator).to(device);
         using var text = randn([1, TextTokens, transformer.TextDim], generator: generator).to(device);
         using var timestep = full([1], 500.0f, device: device);
+        using var shotText = randn([1, ShotTextTokens * shots, transformer.TextDim], generator: generator).to(device);
+        var segments = CrossAttentionSegments.Uniform(shots, 64, ShotTextTokens);
+        using var semanticModel = mode == "long-semantic" ? new SemanticGenerator(transformer, 8, device) : null;
+        semanticModel?.eval();
+        var view = new WindowedLatentView(model, WindowFrames);
+        Action forward = mode switch
+        {
+            "long-semantic" => () => SemanticForward(semanticModel!.Transformer, zSem, semanticGrid, timestep, shotText, segments).Dispose(),
+            "long-latent" => () => view.forward(latents, timestep, shotText, zSem, semanticGrid, shots).Dispose(),
+            _ => () => model.forward(latents, timestep, text, zSem, semanticGrid).Dispose(),
+        };
         var before = PeakMemory.CurrentMiB();
         PeakMemory.Reset();
-        var (ms, cpuMs) = Time(steps, cuda, () => model.forward(latents, timestep, text, zSem, semanticGrid).Dispose());
+        var (ms, cpuMs) = Time(steps, cuda, forward);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ROW {ms} {cpuMs} {PeakMemory.ResidentMiB()} {before}"));
         return 0;
+    }
+
+    /// <summary>Stage 1 as <see cref="LongVideoSampler.SampleSemantics"/> runs it: (1, S·64, 8) tokens, full self-attention, per-shot text.</summary>
+    private static Tensor SemanticForward(WanTransformer3DModel transformer, Tensor zSem, WanTokenGrid grid, Tensor timestep, Tensor text, CrossAttentionSegments segments)
+    {
+        using var scope = NewDisposeScope();
+        var latents = zSem.transpose(1, 2).reshape(1, zSem.shape[2], grid.Frames, grid.Height, grid.Width); // (1, d, S·Ts, Hs, Ws)
+        var (tokens, tokenGrid) = transformer.Patchify(latents);                                             // (1, S·N, D)
+        var (cos, sin) = transformer.Rope.ForGrid(tokenGrid.Frames, tokenGrid.Height, tokenGrid.Width, tokens.device);
+        var (temb, modulation, textTokens) = transformer.Condition(timestep, text);
+        tokens = transformer.Blocks(tokens, textTokens, modulation, cos, sin, null, segments);                // (1, S·N, D)
+        return transformer.Unpatchify(transformer.Head(tokens, temb), tokenGrid).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -42,7 +42,11 @@ public sealed class WanAttention : nn.Module
     /// self-attention only: sizes of consecutive token windows (summing to N) that attend only within themselves
     /// (SemanticGen's shifted-window latent attention); null attends over all N tokens
     /// </param>
-    public Tensor forward(Tensor x, Tensor? context, Tensor? cos, Tensor? sin, IReadOnlyList<long>? windows = null)
+    /// <param name="segments">
+    /// cross-attention only: a block-diagonal mask as spans (each shot's tokens see only its own text, long videos);
+    /// null attends to all L text tokens
+    /// </param>
+    public Tensor forward(Tensor x, Tensor? context, Tensor? cos, Tensor? sin, IReadOnlyList<long>? windows = null, CrossAttentionSegments? segments = null)
     {
         using var scope = NewDisposeScope();
         var source = context ?? x;
@@ -54,7 +58,9 @@ public sealed class WanAttention : nn.Module
             q = WanRotaryEmbedding.Apply(q, cos, sin);                                        // (B, N, h, d)
             k = WanRotaryEmbedding.Apply(k, cos, sin);                                        // (B, N, h, d)
         }
-        var attended = windows is null
+        var attended = segments is not null && context is not null
+            ? SegmentedAttention(q, k, v, segments)                                           // (B, h, N, d)
+            : windows is null
             ? nn.functional.scaled_dot_product_attention(
                 q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2))                      // (B, h, N, d)
             : WindowedAttention(q, k, v, windows);                                            // (B, h, N, d)
@@ -85,6 +91,36 @@ public sealed class WanAttention : nn.Module
             var attended = nn.functional.scaled_dot_product_attention(Batched(q), Batched(k), Batched(v)); // (B·n, h, L_w, d)
             runs.Add(attended.transpose(1, 2).reshape(batch, span, heads, dim));              // (B, n·L_w, h, d)
             start += span;
+            i += count;
+        }
+        var all = runs.Count == 1 ? runs[0] : cat(runs, dim: 1);                              // (B, N, h, d)
+        return all.transpose(1, 2).MoveToOuterDisposeScope();                                 // (B, h, N, d)
+    }
+
+    /// <summary>
+    /// Block-diagonal attention of queries (B, N, h, d) to keys/values (B, L, h, d): segment i's query span attends to
+    /// its text span only. Runs of segments with equal spans become one (B·n, h, ·, d) batch for SDPA.
+    /// </summary>
+    private static Tensor SegmentedAttention(Tensor q, Tensor k, Tensor v, CrossAttentionSegments segments)
+    {
+        var (batch, heads, dim) = (q.shape[0], q.shape[2], q.shape[3]);
+        segments.Check(q.shape[1], k.shape[1]);
+        using var scope = NewDisposeScope();
+        var runs = new List<Tensor>();
+        long queryStart = 0, textStart = 0;
+        for (var i = 0; i < segments.Queries.Count;)
+        {
+            var (queries, text) = (segments.Queries[i], segments.Text[i]);
+            var count = 1;
+            while (i + count < segments.Queries.Count && segments.Queries[i + count] == queries && segments.Text[i + count] == text)
+                count++;
+            Tensor Batched(Tensor t, long start, long length) =>
+                t.narrow(1, start, count * length).reshape(batch * count, length, heads, dim).transpose(1, 2); // (B·n, h, len, d)
+            var attended = nn.functional.scaled_dot_product_attention(
+                Batched(q, queryStart, queries), Batched(k, textStart, text), Batched(v, textStart, text)); // (B·n, h, N_s, d)
+            runs.Add(attended.transpose(1, 2).reshape(batch, count * queries, heads, dim));  // (B, n·N_s, h, d)
+            queryStart += count * queries;
+            textStart += count * text;
             i += count;
         }
         var all = runs.Count == 1 ? runs[0] : cat(runs, dim: 1);                              // (B, N, h, d)

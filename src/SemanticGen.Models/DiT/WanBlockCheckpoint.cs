@@ -18,10 +18,11 @@ internal sealed class WanBlockCheckpoint : MultiTensorFunction<WanBlockCheckpoin
     public override string Name => nameof(WanBlockCheckpoint);
 
     /// <summary>The block's output (B, N, D), recorded as one graph node whose backward recomputes the block.</summary>
-    public static Tensor Run(WanTransformerBlock block, Tensor tokens, Tensor text, Tensor modulation, Tensor cos, Tensor sin, IReadOnlyList<long>? windows = null) =>
-        windows is null
+    public static Tensor Run(WanTransformerBlock block, Tensor tokens, Tensor text, Tensor modulation, Tensor cos, Tensor sin, IReadOnlyList<long>? windows = null,
+        CrossAttentionSegments? crossSegments = null) =>
+        windows is null && crossSegments is null
             ? apply(block, tokens, text, modulation, cos, sin)[0]
-            : apply(new WindowedBlock(block, windows), tokens, text, modulation, cos, sin)[0];
+            : apply(new WindowedBlock(block, windows, crossSegments), tokens, text, modulation, cos, sin)[0];
 
     public override List<Tensor> forward(AutogradContext ctx, params object[] vars)
     {
@@ -33,12 +34,12 @@ internal sealed class WanBlockCheckpoint : MultiTensorFunction<WanBlockCheckpoin
         return [Forward(block, inputs)];
     }
 
-    /// <summary>A block with the self-attention windows it runs with (the windows are not tensors: no gradient).</summary>
-    private sealed record WindowedBlock(WanTransformerBlock Block, IReadOnlyList<long> Windows);
+    /// <summary>A block with the self-attention windows and cross-attention segments it runs with (not tensors: no gradient).</summary>
+    private sealed record WindowedBlock(WanTransformerBlock Block, IReadOnlyList<long>? Windows, CrossAttentionSegments? CrossSegments);
 
     private static Tensor Forward(object block, List<Tensor> inputs) => block switch
     {
-        WindowedBlock windowed => windowed.Block.forward(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], windowed.Windows),
+        WindowedBlock windowed => windowed.Block.forward(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], windowed.Windows, windowed.CrossSegments),
         _ => ((WanTransformerBlock)block).forward(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]),
     };
 

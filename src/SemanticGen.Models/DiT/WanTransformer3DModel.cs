@@ -116,7 +116,9 @@ public sealed class WanTransformer3DModel : nn.Module
     /// per layer, the self-attention windows (sizes of consecutive token spans summing to N, or null for full
     /// attention); null: full attention in every layer
     /// </param>
-    public Tensor Blocks(Tensor tokens, Tensor text, Tensor modulation, Tensor cos, Tensor sin, IReadOnlyList<IReadOnlyList<long>?>? windows = null)
+    /// <param name="crossSegments">cross-attention block mask (long videos: each shot's tokens see only its own text); null: all text</param>
+    public Tensor Blocks(Tensor tokens, Tensor text, Tensor modulation, Tensor cos, Tensor sin, IReadOnlyList<IReadOnlyList<long>?>? windows = null,
+        CrossAttentionSegments? crossSegments = null)
     {
         if (windows is not null && windows.Count != blocks.Count)
             throw new ArgumentException($"windows has {windows.Count} layers, the model {blocks.Count}.", nameof(windows));
@@ -127,8 +129,8 @@ public sealed class WanTransformer3DModel : nn.Module
             var block = blocks[layer];
             var layerWindows = windows?[layer];
             tokens = checkpoint
-                ? WanBlockCheckpoint.Run(block, tokens, text, modulation, cos, sin, layerWindows) // (B, N, D)
-                : block.forward(tokens, text, modulation, cos, sin, layerWindows);             // (B, N, D)
+                ? WanBlockCheckpoint.Run(block, tokens, text, modulation, cos, sin, layerWindows, crossSegments) // (B, N, D)
+                : block.forward(tokens, text, modulation, cos, sin, layerWindows, crossSegments); // (B, N, D)
         }
         return tokens.MoveToOuterDisposeScope();
     }

@@ -50,7 +50,8 @@ public sealed class WanTransformerBlock : nn.Module
     /// <param name="cos">RoPE (N, D_head/2)</param>
     /// <param name="sin">RoPE (N, D_head/2)</param>
     /// <param name="windows">self-attention windows (sizes of consecutive token spans, see <see cref="WanAttention.forward"/>); null: full</param>
-    public Tensor forward(Tensor x, Tensor text, Tensor modulation, Tensor cos, Tensor sin, IReadOnlyList<long>? windows = null)
+    /// <param name="crossSegments">cross-attention block mask (each segment's tokens see only its text); null: all text</param>
+    public Tensor forward(Tensor x, Tensor text, Tensor modulation, Tensor cos, Tensor sin, IReadOnlyList<long>? windows = null, CrossAttentionSegments? crossSegments = null)
     {
         using var scope = NewDisposeScope();
         var dtype = x.dtype;
@@ -65,7 +66,7 @@ public sealed class WanTransformerBlock : nn.Module
 
         // 2. cross-attention to the text, plain residual
         normed = norm2 is null ? x : norm2.forward(x.to(ScalarType.Float32)).to(dtype);       // (B, N, D)
-        x = x + attn2.forward(normed, text, null, null);                                      // (B, N, D)
+        x = x + attn2.forward(normed, text, null, null, null, crossSegments);                 // (B, N, D)
 
         // 3. feed-forward, adaLN-modulated and gated in float32
         normed = Modulate(PlainNorm(x), ffnShift, ffnScale).to(dtype);                        // (B, N, D)

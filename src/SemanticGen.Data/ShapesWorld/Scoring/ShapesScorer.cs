@@ -79,6 +79,28 @@ public sealed class ShapesScorer
             background, colour, shape, Classify(displacement), t, withObject.Length, objectColour, fillRatio, displacement);
     }
 
+    /// <summary>
+    /// The alpha-weighted centroid (px, y downward) of each frame of <paramref name="frames"/> (T, H, W, 3) uint8, as
+    /// <see cref="Detect"/> measures it for motion; null for a frame without the object (or every frame when the clip
+    /// has none). Long videos use it for continuity across shot boundaries (issue 6).
+    /// </summary>
+    public IReadOnlyList<CanvasPoint?> Centroids(Tensor frames)
+    {
+        Validate(frames);
+        using var scope = NewDisposeScope();
+        var t = (int)frames.shape[0];
+        var planes = frames.permute(3, 0, 1, 2).to_type(ScalarType.Float32).contiguous(); // (3, T, H, W)
+        var background = DetectBackground(planes);
+        var distance = Distance(planes, background.Rgb);                                 // (T, H, W)
+        var robustMax = RobustMax(distance);
+        if (robustMax < Options.MinObjectContrast)
+            return new CanvasPoint?[t];
+        var objectColour = FarthestMean(planes, distance, robustMax);
+        var colour = Nearest(ShapeColour.All, c => c.Rgb.DistanceTo(objectColour.R, objectColour.G, objectColour.B));
+        var (present, _, centroidX, centroidY) = Measure(Alpha(planes, background.Rgb.Luma, colour.Rgb.Luma));
+        return [.. Enumerable.Range(0, t).Select(i => present[i] ? new CanvasPoint(centroidX[i], centroidY[i]) : (CanvasPoint?)null)];
+    }
+
     private static void Validate(Tensor frames)
     {
         ArgumentNullException.ThrowIfNull(frames);

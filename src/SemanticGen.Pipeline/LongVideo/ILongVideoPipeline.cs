@@ -1,0 +1,61 @@
+using SemanticGen.Abstractions.Generation;
+using SemanticGen.Abstractions.Media;
+using SemanticGen.Pipeline.Components;
+using static TorchSharp.torch;
+
+namespace SemanticGen.Pipeline.LongVideo;
+
+/// <summary>Seed and sampling of a long video (null: the pipeline's defaults).</summary>
+public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? Guidance = null);
+
+/// <summary>
+/// A shot plan's prompts (SemanticGen.Planning's <c>ShotPlan.Shots[i].Prompt</c>, in order) → one video, the shots back
+/// to back (issue 6): <see cref="LongVideoPipeline"/> or the baseline <see cref="IndependentShotsPipeline"/>. Prompts, not
+/// the plan itself: this library stays free of Semantic Kernel's dependency versions (the CLI plans).
+/// </summary>
+public interface ILongVideoPipeline
+{
+    /// <summary>
+    /// Each shot's uint8 frames (T, H, W, 3), in order, lazily: the caller disposes each before asking for the next,
+    /// so memory holds one shot of frames.
+    /// </summary>
+    IEnumerable<Tensor> Shots(IReadOnlyList<string> prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress = null);
+
+    /// <summary>Writes the shots' video to <paramref name="outputPath"/> (mp4, contact sheet beside it), shot by shot.</summary>
+    Task<GeneratedVideo> GenerateAsync(IReadOnlyList<string> shotPrompts, string outputPath, LongVideoRequest request,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The streaming mp4 writing both long-video pipelines share.</summary>
+internal static class LongVideoWriting
+{
+    public static async Task<GeneratedVideo> WriteAsync(ILongVideoPipeline pipeline, PipelineComponents components, IVideoWriter writer,
+        IReadOnlyList<string> shotPrompts, string outputPath, LongVideoRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(shotPrompts);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
+        if (shotPrompts.Count == 0)
+            throw new ArgumentException("the shot plan has no shots.", nameof(shotPrompts));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var prompts = shotPrompts.ToArray();
+        var video = components.Manifest.Video;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+        // The sampling before the first shot is synchronous work: run the enumeration off the caller's thread.
+        using var shots = await Task.Run(() => pipeline.Shots(prompts, request, progress).GetEnumerator(), cancellationToken).ConfigureAwait(false);
+        await using var sink = await writer.OpenAsync(outputPath, video.Width, video.Height, new VideoWriteRequest(video.Fps), cancellationToken).ConfigureAwait(false);
+        var frames = 0;
+        while (await Task.Run(shots.MoveNext, cancellationToken).ConfigureAwait(false))
+        {
+            using var shot = shots.Current;
+            await sink.AppendAsync(shot, cancellationToken).ConfigureAwait(false);
+            frames += (int)shot.shape[0];
+        }
+        progress?.Report(new GenerationProgress(GenerationStages.Write, 0, 1));
+        await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        progress?.Report(new GenerationProgress(GenerationStages.Write, 1, 1));
+        var sheet = Path.ChangeExtension(outputPath, ".png");
+        var warnings = prompts.Distinct().SelectMany(p => Generation.LatentGenerationStage.UnseenWordWarnings(components, p)).Distinct().ToArray();
+        return new GeneratedVideo(outputPath, File.Exists(sheet) ? sheet : null, frames, video.Width, video.Height, video.Fps, warnings, clock.Elapsed);
+    }
+}

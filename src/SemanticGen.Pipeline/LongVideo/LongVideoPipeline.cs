@@ -1,0 +1,74 @@
+using SemanticGen.Abstractions.Generation;
+using SemanticGen.Abstractions.Media;
+using SemanticGen.Pipeline.Components;
+using SemanticGen.Pipeline.Generation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SemanticGen.Pipeline.LongVideo;
+
+/// <summary>
+/// SemanticGen's long-video pipeline (docs/method.md §5, issue 6, docs/long-video.md): shot plan + seed → mp4.
+/// 1 validate → 2 encode each shot's text → 3 stage 1 over all shots at once, full self-attention, each semantic token
+/// cross-attending to its own shot's text → 4 stage 2 over all shots' latent frames with shifted windows of one shot,
+/// per-shot text the same way → 5 decode shot by shot (causal cache) → 6 stream to the mp4.
+/// Stages 3–4 run on the pipeline's short-video weights as they are (nothing here is trained on stories).
+/// </summary>
+public sealed class LongVideoPipeline(PipelineComponents components, IVideoWriter writer) : ILongVideoPipeline
+{
+    // Kept alive for the process: an inline Scalar (also add's hidden alpha) may be finalized mid-call (docs/torchsharp-notes.md).
+    private static readonly Scalar One = 1.0.ToScalar();
+
+    /// <inheritdoc />
+    public Task<GeneratedVideo> GenerateAsync(IReadOnlyList<string> shotPrompts, string outputPath, LongVideoRequest request,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        LongVideoWriting.WriteAsync(this, components, writer, shotPrompts, outputPath, request, progress, cancellationToken);
+
+    /// <inheritdoc />
+    public IEnumerable<Tensor> Shots(IReadOnlyList<string> prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress = null)
+    {
+        // 1 validate (eagerly, before the lazy part)
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(request);
+        if (prompts.Count == 0) throw new ArgumentException("a long video needs at least one shot.", nameof(prompts));
+        return ShotsOf([.. prompts], request, progress);
+    }
+
+    private IEnumerable<Tensor> ShotsOf(string[] prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress)
+    {
+        using var latents = Latents(components, prompts, request, progress);                   // (1, z, S·F, h, w)
+        for (var s = 0; s < prompts.Length; s++)
+        {
+            Tensor frames;
+            lock (components)
+                frames = ShotDecoder.DecodeShot(components, latents, s);                        // 5 (49, H, W, 3)
+            progress?.Report(new GenerationProgress(GenerationStages.Decode, s + 1, prompts.Length));
+            yield return frames;                                                               // 6 the caller streams and frees it
+        }
+    }
+
+    /// <summary>Steps 2–4: the normalised VAE latents (1, z, S·F, h, w) of all shots.</summary>
+    public static Tensor Latents(PipelineComponents components, IReadOnlyList<string> prompts, LongVideoRequest request,
+        IProgress<GenerationProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        var manifest = components.Manifest;
+        var steps = request.Steps ?? manifest.Sampling.Steps;
+        var guidance = request.Guidance ?? manifest.Sampling.Guidance;
+        lock (components)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            progress?.Report(new GenerationProgress(GenerationStages.EncodeText, 0, 1));
+            var (text, empty) = LongVideoSampler.EncodeShots(components, prompts);            // 2 (1, S·L, D) each
+            progress?.Report(new GenerationProgress(GenerationStages.EncodeText, 1, 1));
+            var normalised = LongVideoSampler.SampleSemantics(components, text, empty, prompts.Count, request.Seed, steps, guidance,
+                GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps));        // 3 (1, S·N, d)
+            var (mean, std) = PipelineTensors.SemanticStatistics(manifest);
+            var zSem = normalised.mul(std).add(mean, One);                                        // (1, S·N, d) μ space
+            var latents = LongVideoSampler.SampleLatents(components, zSem, text, empty, prompts.Count, request.Seed, steps, guidance,
+                GenerationSampler.StepsOf(progress, GenerationStages.Latent, steps));          // 4 (1, z, S·F, h, w)
+            return latents.MoveToOuterDisposeScope();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using SemanticGen.Abstractions.Generation;
+using SemanticGen.Diffusion;
+using SemanticGen.Models.DiT;
+using SemanticGen.Pipeline.Components;
+using SemanticGen.Pipeline.Generation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SemanticGen.Pipeline.LongVideo;
+
+/// <summary>
+/// The two samplers of a long video (docs/method.md §5, docs/long-video.md), as <see cref="GenerationSampler"/> over S
+/// shots at once. Shot s draws its noise exactly as a single clip of seed <c>seed + s</c> would (stage 1 from
+/// <c>Generator(seed + s)</c>, stage 2 from <c>Generator(LatentSeed(seed + s))</c>), so the long pipeline and
+/// <see cref="IndependentShotsPipeline"/> start from the same noise and differ only in what the shots attend to.
+/// </summary>
+public static class LongVideoSampler
+{
+    private static readonly Scalar TimestepScale = ((double)FlowMatchSchedule.TrainTimesteps).ToScalar();
+
+    /// <summary>Seed of shot <paramref name="shot"/> of a video of seed <paramref name="seed"/>.</summary>
+    public static long ShotSeed(long seed, int shot) => unchecked(seed + shot);
+
+    /// <summary>Text states of each shot concatenated along the text axis (1, S·L, D), and the empty prompt's S times.</summary>
+    public static (Tensor Text, Tensor Empty) EncodeShots(PipelineComponents components, IReadOnlyList<string> prompts)
+    {
+        using var scope = NewDisposeScope();
+        var text = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, prompts);   // (S, L, D)
+        var empty = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [""]);      // (1, L, D)
+        var joined = text.reshape(1, -1, text.shape[2]);                                                 // (1, S·L, D)
+        return (joined.MoveToOuterDisposeScope(), empty.repeat(1, prompts.Count, 1).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Stage 1 over all shots with full self-attention: the semantic grid (S·Ts, Hs, Ws) — shot s at RoPE times
+    /// s·Ts … s·Ts + Ts − 1 — each token's cross-attention restricted to its shot's text. Normalised z_sem (1, S·N, d).
+    /// </summary>
+    public static Tensor SampleSemantics(PipelineComponents components, Tensor text, Tensor emptyText, int shots, long seed, int steps, double guidance,
+        IProgress<int>? progress)
+    {
+        var manifest = components.Manifest;
+        var grid = manifest.SemanticGrid;
+        var tokenDim = manifest.Compressor.TokenDim;
+        var transformer = components.SemanticGenerator.Transformer;
+        var segments = CrossAttentionSegments.Uniform(shots, grid.Count, text.shape[1] / shots);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var noise = cat([.. Enumerable.Range(0, shots).Select(s =>
+        {
+            using var generator = new Generator((ulong)ShotSeed(seed, s));
+            return randn([1, grid.Count, tokenDim], generator: generator);                 // (1, N, d) as a single clip draws it
+        })], dim: 1);                                                                          // (1, S·N, d)
+        var sigmas = FlowMatchSchedule.Sigmas(manifest.Sampling.SemanticShift, steps).Sigmas;
+        var z = FlowSampler.Sample((x, t, conditional) =>
+        {
+            using var inner = NewDisposeScope();
+            var latents = x.transpose(1, 2).reshape(1, tokenDim, shots * grid.T, grid.H, grid.W); // (1, d, S·Ts, Hs, Ws)
+            var (tokens, tokenGrid) = transformer.Patchify(latents);                          // (1, S·N, D)
+            var (cos, sin) = transformer.Rope.ForGrid(tokenGrid.Frames, tokenGrid.Height, tokenGrid.Width, tokens.device); // (S·N, d/2)
+            var (temb, modulation, textTokens) = transformer.Condition(t.mul(TimestepScale), conditional ? text : emptyText); // (1, S·L, D)
+            tokens = transformer.Blocks(tokens, textTokens, modulation, cos, sin, null, segments); // (1, S·N, D) full self-attention
+            var velocity = transformer.Unpatchify(transformer.Head(tokens, temb), tokenGrid);  // (1, d, S·Ts, Hs, Ws)
+            return velocity.flatten(2).transpose(1, 2).contiguous().MoveToOuterDisposeScope(); // (1, S·N, d)
+        }, noise, sigmas, guidance, progress);
+        return z.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Stage 2 over S·F latent frames with shifted windows of one shot (T_w = F): z_sem (1, S·N, d, μ space) gets
+    /// σ = <see cref="SamplingDefaults.SemanticNoise"/> per shot, then the Euler walk. Normalised latents (1, z, S·F, h, w).
+    /// </summary>
+    public static Tensor SampleLatents(PipelineComponents components, Tensor zSem, Tensor text, Tensor emptyText, int shots, long seed, int steps,
+        double guidance, IProgress<int>? progress)
+    {
+        var manifest = components.Manifest;
+        var grid = manifest.SemanticGrid;
+        var video = manifest.Video;
+        var patchFrames = manifest.LatentGenerator.Transformer.PatchSize[0];
+        var view = new WindowedLatentView(components.LatentGenerator, video.LatentFrames / patchFrames);
+        var semanticGrid = new WanTokenGrid(shots * grid.T, grid.H, grid.W);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var semantics = new List<Tensor>();
+        var noises = new List<Tensor>();
+        for (var s = 0; s < shots; s++)
+        {
+            using var generator = new Generator((ulong)GenerationSampler.LatentSeed(ShotSeed(seed, s)));
+            semantics.Add(SemanticNoise.Add(zSem.narrow(1, s * grid.Count, grid.Count), manifest.Sampling.SemanticNoise, generator)); // (1, N, d)
+            noises.Add(randn([1, manifest.Vae.ZDim, video.LatentFrames, video.Height / 8, video.Width / 8], generator: generator));    // (1, z, F, h, w)
+        }
+        var noisySemantics = cat(semantics, dim: 1);                                           // (1, S·N, d)
+        var noise = cat(noises, dim: 2);                                                       // (1, z, S·F, h, w)
+        var sigmas = FlowMatchSchedule.Sigmas(manifest.Sampling.LatentShift, steps).Sigmas;
+        var latents = FlowSampler.Sample(
+            (x, t, conditional) => view.forward(x, t.mul(TimestepScale), conditional ? text : emptyText, noisySemantics, semanticGrid, shots),
+            noise, sigmas, guidance, progress);
+        return latents.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using SemanticGen.Planning;
+using SemanticGen.Training.Recipes.ShapesV1;
+
+namespace SemanticGen.Cli.Tests;
+
+/// <summary>`generate-long --plan-only` and `eval-long` (issue 6) through the real executable.</summary>
+public sealed class LongVideoCommandsTests
+{
+    private const string Outline = "A green square on a navy background. It moves right, then it moves up, then it stays still.";
+
+    [Fact]
+    public async Task Plan_only_prints_the_offline_plan_as_valid_json_without_a_pipeline()
+    {
+        using var folder = new TempFolder();
+        var outline = folder.File("story.txt");
+        await File.WriteAllTextAsync(outline, Outline, TestContext.Current.CancellationToken);
+
+        var result = await CliProcess.RunAsync("generate-long", "--outline", outline, "--plan-only", "--pipeline", folder.File("none"));
+
+        result.ExitCode.Should().Be(0, result.All);
+        var plan = ShotPlanJson.ParseValid(result.StdOut);
+        plan.Shots.Select(s => s.Prompt).Should().Equal(
+            "a green square moves right on a navy background", "a green square moves up on a navy background", "a green square stays still on a navy background");
+    }
+
+    [Fact]
+    public async Task Eval_long_with_the_baseline_writes_both_pipelines_measures_as_json()
+    {
+        using var folder = new TempFolder();
+        var pipeline = folder.File("pipeline");
+        ShapesV1Recipe.Initialise(pipeline, new ShapesV1Options());
+        var json = folder.File("eval-long.json");
+
+        var result = await CliProcess.RunAsync("eval-long", "--pipeline", pipeline, "--stories", "1", "--shots", "2", "--steps", "1", "--baseline", "--json", json);
+
+        result.ExitCode.Should().Be(0, result.All);
+        var results = JsonNode.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken))!["results"]!.AsArray();
+        results.Should().HaveCount(2);
+        foreach (var run in results)
+        {
+            run!["shot_accuracy"]!["count"]!.GetValue<int>().Should().Be(2);
+            run["per_story"]!.AsArray()[0]!["boundary_jumps_px"]!.AsArray().Should().HaveCount(1);
+            run["identity_consistency"]!.GetValue<double>().Should().BeInRange(0, 1);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using Microsoft.Extensions.DependencyInjection;
+using SemanticGen.Abstractions.Generation;
+using SemanticGen.Abstractions.Media;
+using SemanticGen.Data.ShapesWorld;
+using SemanticGen.Data.ShapesWorld.Stories;
+using SemanticGen.Media;
+using SemanticGen.Models.DiT;
+using SemanticGen.Models.Generators;
+using SemanticGen.Pipeline.Components;
+using SemanticGen.Pipeline.Generation;
+using SemanticGen.Pipeline.LongVideo;
+using static TorchSharp.torch;
+
+namespace SemanticGen.Pipeline.Tests;
+
+/// <summary>The long-video pipeline of issue 6 on the initialised (untrained) shapes-v1 pipeline, 2 shots, 1 step.</summary>
+public sealed class LongVideoTests(TinyPipelineFixture pipeline) : IClassFixture<TinyPipelineFixture>
+{
+    private static readonly string[] Prompts = ["a red circle moves right on a gray background", "a red circle moves down on a gray background"];
+
+    [Fact]
+    public async Task Generate_long_writes_one_49_frame_clip_per_shot_and_a_contact_sheet_reporting_every_stage()
+    {
+        using var output = new TempFolder();
+        await using var services = new ServiceCollection().AddSemanticGenMedia().BuildServiceProvider();
+        var stages = new List<string>();
+        var progress = new StageProgress(p =>
+        {
+            if (stages.Count == 0 || stages[^1] != p.Stage) stages.Add(p.Stage);
+        });
+        var generator = new LongVideoPipeline(pipeline.Components, services.GetRequiredService<IVideoWriter>());
+
+        var video = await generator.GenerateAsync(Prompts, output.File("story.mp4"), new LongVideoRequest(Seed: 1, Steps: 1), progress, TestContext.Current.CancellationToken);
+
+        var info = await services.GetRequiredService<IVideoReader>().ProbeAsync(video.VideoPath, TestContext.Current.CancellationToken);
+        info.FrameCount.Should().Be(2 * 49);
+        video.Frames.Should().Be(2 * 49);
+        File.Exists(video.ContactSheetPath).Should().BeTrue();
+        stages.Should().Equal(GenerationStages.EncodeText, GenerationStages.Semantic, GenerationStages.Latent, GenerationStages.Decode, GenerationStages.Write);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_frames_and_another_seed_other_frames()
+    {
+        var long_ = new LongVideoPipeline(pipeline.Components, null!);
+        Tensor[] Frames(long seed) => [.. long_.Shots(Prompts, new LongVideoRequest(seed, Steps: 1))];
+        var (first, again, other) = (Frames(4), Frames(4), Frames(5));
+        try
+        {
+            first.Should().HaveCount(2);
+            first[1].shape.Should().Equal(49, 64, 64, 3);
+            first.Zip(again).Should().OnlyContain(pair => pair.First.eq(pair.Second).all().item<bool>());
+            first[0].eq(other[0]).all().item<bool>().Should().BeFalse();
+        }
+        finally
+        {
+            foreach (var t in first.Concat(again).Concat(other)) t.Dispose();
+        }
+    }
+
+    [Fact]
+    public void One_shot_gives_the_latents_of_the_short_pipeline()
+    {
+        // One shot: stage 1 is the short sampler (same noise, one segment = all text) and the one window covers the shot.
+        using var scope = NewDisposeScope();
+        var components = pipeline.Components;
+        using var longLatents = LongVideoPipeline.Latents(components, [Prompts[0]], new LongVideoRequest(7, Steps: 1, Guidance: 3));
+        var text = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [Prompts[0]]);
+        var empty = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [""]);
+        var normalised = GenerationSampler.SampleSemantics(components, text, empty, 7, 1, 3, null);
+        var (mean, std) = PipelineTensors.SemanticStatistics(components.Manifest);
+        var shortLatents = GenerationSampler.SampleLatents(components, normalised.mul(std).add(mean), text, empty, 7, 1, 3, null);
+        longLatents.allclose(shortLatents, rtol: 1e-4, atol: 1e-5).Should().BeTrue();
+    }
+
+    [Fact]
+    public void The_cross_attention_block_mask_gives_each_segment_the_attention_to_its_own_text_alone()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        using var attention = new WanAttention(32, 4, 1e-6);
+        var (x, first, second) = (randn(1, 30, 32), randn(1, 8, 32), randn(1, 8, 32));
+        using var noGrad = no_grad();
+        var joined = attention.forward(x, cat([first, second], 1), null, null, null, new CrossAttentionSegments([12, 18], [8, 8]));
+        var alone1 = attention.forward(x.narrow(1, 0, 12), first, null, null);
+        var alone2 = attention.forward(x.narrow(1, 12, 18), second, null, null);
+        joined.narrow(1, 0, 12).allclose(alone1, atol: 1e-6).Should().BeTrue();
+        joined.narrow(1, 12, 18).allclose(alone2, atol: 1e-6).Should().BeTrue();
+        var unmasked = attention.forward(x, cat([first, second], 1), null, null);
+        unmasked.allclose(joined, atol: 1e-3).Should().BeFalse("without the mask every token sees both shots' text");
+        // equal runs batch together: 3 equal segments give the same as three separate calls
+        var thirds = attention.forward(x, cat([first, second, first], 1), null, null, null, CrossAttentionSegments.Uniform(3, 10, 8));
+        thirds.narrow(1, 20, 10).allclose(attention.forward(x.narrow(1, 20, 10), first, null, null), atol: 1e-6).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Each_shot_is_one_contiguous_span_of_the_window_order_with_its_semantic_tokens()
+    {
+        var vae = new WanTokenGrid(3 * 13, 4, 4);
+        var semantic = new WanTokenGrid(3 * 4, 4, 4);
+        var layout = ShiftedWindows.Build(vae, semantic, 13, 0);
+        var segments = WindowedLatentView.ShotSegments(layout, vae, 3, 32);
+        segments.Queries.Should().Equal(272, 272, 272);
+        segments.Text.Should().Equal(32, 32, 32);
+    }
+
+    [Fact]
+    public void The_streamed_shot_by_shot_decode_equals_one_batched_decode()
+    {
+        using var scope = NewDisposeScope();
+        var components = pipeline.Components;
+        var z = components.Manifest.Vae.ZDim;
+        var generator = new Generator(11);
+        var latents = randn([1, z, 2 * 13, 8, 8], generator: generator);                         // two shots
+        using var noGrad = no_grad();
+        var streamed = cat([ShotDecoder.DecodeShot(components, latents, 0), ShotDecoder.DecodeShot(components, latents, 1)], 0); // (98, H, W, 3)
+        var batched = latents.reshape(z, 2, 13, 8, 8).transpose(0, 1);                          // (2, z, 13, h, w)
+        var once = PipelineTensors.ToFrames(components.Vae.Decode(components.Vae.Denormalize(batched))).flatten(0, 1); // (98, H, W, 3)
+        streamed.shape.Should().Equal(98, 64, 64, 3);
+        streamed.to(ScalarType.Int32).sub(once.to(ScalarType.Int32)).abs().max().item<int>().Should().BeLessThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public void On_rendered_stories_the_metrics_give_the_planned_jumps_full_identity_and_every_shot_correct()
+    {
+        foreach (var seed in new long[] { 1, 2 })
+        {
+            var story = ShapesStoryGenerator.Generate(seed, 8);
+            var plan = ShapesStoryPlan.Create(story, seed);
+            var result = LongVideoEvaluation.ScoreStory(story, plan.RenderShots());
+            result.Scores.Should().HaveCount(8).And.OnlyContain(s => s.AllCorrect);
+            result.Identity.Should().Be(1.0);
+            result.Jumps.Should().HaveCount(7).And.OnlyContain(j => j != null);
+            for (var b = 0; b < 7; b++)
+            {
+                var shift = plan.Shots[b + 1].ContinuityShift;
+                // the renderer's last frame sits one frame's step short of the planned end at most (32 px / 48 steps)
+                result.Jumps[b]!.Value.Should().BeApproximately(Math.Sqrt(shift.X * shift.X + shift.Y * shift.Y), 0.75);
+            }
+        }
+        LongVideoMetrics.Drift([1, 1, 1, 1, 1, 0.5]).Should().Be(0.5);                 // ⌈0.9⌉ = 1 shot at each end
+        LongVideoMetrics.Drift([1, 1, 1, 1, 1, 1, 0.5]).Should().Be(0.25);             // ⌈1.05⌉ = 2
+        LongVideoMetrics.Median([3, 1, 2, 10]).Should().Be(2.5);
+    }
+
+    private sealed class StageProgress(Action<GenerationProgress> report) : IProgress<GenerationProgress>
+    {
+        public void Report(GenerationProgress value) => report(value);
+    }
+}
