@@ -58,6 +58,32 @@ public static class GenerationSampler
         return latents.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Stage 1 in the compressor's μ space: <see cref="SampleSemantics"/> de-normalised with the manifest's z_sem
+    /// statistics, (1, N, d) — what the artifact stores and stage 2 takes.
+    /// </summary>
+    public static Tensor SemanticPlan(PipelineComponents components, Tensor text, Tensor emptyText, long seed, int steps, double guidance, IProgress<int>? progress)
+    {
+        using var scope = NewDisposeScope();
+        var normalised = SampleSemantics(components, text, emptyText, seed, steps, guidance, progress);
+        var (mean, std) = PipelineTensors.SemanticStatistics(components.Manifest);
+        return normalised.mul(std).add(mean).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Normalised latents (1, z, T, h, w) → uint8 frames (F, H, W, 3) through the VAE's chunked causal decoder.</summary>
+    public static Tensor DecodeFrames(PipelineComponents components, Tensor latents)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var video = components.Vae.Decode(components.Vae.Denormalize(latents));               // (1, 3, F, H, W) in [−1, 1]
+        return PipelineTensors.ToFrames(video)[0].MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The prompt's and the empty prompt's text states, (1, L, D) each.</summary>
+    public static (Tensor Text, Tensor Empty) TextStates(PipelineComponents components, string prompt) =>
+        (PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [prompt]),
+         PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [""]));
+
     /// <summary>Adapts an <see cref="IProgress{T}"/> of generation stages to the sampler's step counter.</summary>
     public static IProgress<int>? StepsOf(IProgress<GenerationProgress>? progress, string stage, int steps) =>
         progress is null ? null : new StepProgress(done => progress.Report(new GenerationProgress(stage, done, steps)));

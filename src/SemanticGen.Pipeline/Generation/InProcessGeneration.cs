@@ -16,15 +16,10 @@ public static class InProcessGeneration
         lock (components)
         {
             using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var text = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [prompt]);
-            var empty = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [""]);
-            var normalised = GenerationSampler.SampleSemantics(components, text, empty, seed, steps, guidance, null);
-            var (mean, std) = PipelineTensors.SemanticStatistics(components.Manifest);
-            var zSem = normalised.mul(std).add(mean);
+            var (text, empty) = GenerationSampler.TextStates(components, prompt);
+            var zSem = GenerationSampler.SemanticPlan(components, text, empty, seed, steps, guidance, null);
             var latents = GenerationSampler.SampleLatents(components, zSem, text, empty, seed, steps, guidance, null);
-            var video = components.Vae.Decode(components.Vae.Denormalize(latents));
-            return PipelineTensors.ToFrames(video)[0].MoveToOuterDisposeScope();
+            return GenerationSampler.DecodeFrames(components, latents).MoveToOuterDisposeScope();
         }
     }
 }

@@ -31,14 +31,13 @@ public sealed class LatentGenerationStage(PipelineComponents components, IVideoW
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 var zSem = SemanticArtifactFile.Read(semantics, manifest.SemanticGrid, manifest.Compressor.TokenDim);
-                var text = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [semantics.Prompt]);
-                var empty = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [""]);
+                var (text, empty) = GenerationSampler.TextStates(components, semantics.Prompt);
                 var latents = GenerationSampler.SampleLatents(components, zSem, text, empty, semantics.Seed, steps,
                     request.Guidance ?? manifest.Sampling.Guidance, GenerationSampler.StepsOf(progress, GenerationStages.Latent, steps));
                 progress?.Report(new GenerationProgress(GenerationStages.Decode, 0, 1));
-                var video = components.Vae.Decode(components.Vae.Denormalize(latents));         // (1, 3, F, H, W) in [−1, 1]
+                var frames = GenerationSampler.DecodeFrames(components, latents);                // (F, H, W, 3) uint8
                 progress?.Report(new GenerationProgress(GenerationStages.Decode, 1, 1));
-                return PipelineTensors.ToFrames(video)[0].MoveToOuterDisposeScope();             // (F, H, W, 3) uint8
+                return frames.MoveToOuterDisposeScope();
             }
         }, cancellationToken).ConfigureAwait(false);
 

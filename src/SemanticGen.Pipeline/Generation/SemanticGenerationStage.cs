@@ -23,13 +23,10 @@ public sealed class SemanticGenerationStage(PipelineComponents components) : ISe
                 var steps = request.Steps ?? manifest.Sampling.Steps;
                 using var scope = NewDisposeScope();
                 progress?.Report(new GenerationProgress(GenerationStages.EncodeText, 0, 1));
-                var text = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [request.Prompt]);
-                var empty = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [""]);
+                var (text, empty) = GenerationSampler.TextStates(components, request.Prompt);
                 progress?.Report(new GenerationProgress(GenerationStages.EncodeText, 1, 1));
-                var normalised = GenerationSampler.SampleSemantics(components, text, empty, request.Seed, steps,
-                    request.Guidance ?? manifest.Sampling.Guidance, GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps));
-                var (mean, std) = PipelineTensors.SemanticStatistics(manifest);
-                var zSem = normalised.mul(std).add(mean);                                       // (1, N, d) μ space
+                var zSem = GenerationSampler.SemanticPlan(components, text, empty, request.Seed, steps,
+                    request.Guidance ?? manifest.Sampling.Guidance, GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps)); // (1, N, d) μ space
                 return SemanticArtifactFile.Write(artifactPath, zSem, request.Prompt, request.Seed, manifest.SemanticGrid, manifest.Name);
             }
         }, cancellationToken);
