@@ -1,6 +1,5 @@
 using SemanticGen.Abstractions.Generation;
 using SemanticGen.Services.Core.Composition;
-using SemanticGen.Services.Core.Http;
 
 namespace SemanticGen.Services.LatentGeneration;
 
@@ -12,17 +11,6 @@ public static class LatentGenerationService
     /// <c>Stages:Module</c> in configuration is loaded too. No <see cref="ILatentStage"/> at all is a start-up error.
     /// </summary>
     public static WebApplication Build(string[] args, Action<IServiceCollection, IConfiguration>? registerStages = null,
-        Action<WebApplicationBuilder>? configure = null)
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.AddSemanticGenServiceDefaults();
-        builder.Services.AddSemanticGenArtifacts(builder.Configuration);
-        builder.Services.AddStages(builder.Configuration, registerStages);
-        configure?.Invoke(builder);
-        var app = builder.Build();
-        StageRegistration.Require<ILatentStage>(app.Services, "the latent-generation service");
-        app.UseSemanticGenServiceDefaults();
-        app.MapLatentGenerationEndpoints();
-        return app;
-    }
+        Action<WebApplicationBuilder>? configure = null) =>
+        StageServiceHost.Build<ILatentStage>(args, "the latent-generation service", app => app.MapLatentGenerationEndpoints(), registerStages, configure);
 }

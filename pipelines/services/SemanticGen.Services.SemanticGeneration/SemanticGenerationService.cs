@@ -1,6 +1,5 @@
 using SemanticGen.Abstractions.Generation;
 using SemanticGen.Services.Core.Composition;
-using SemanticGen.Services.Core.Http;
 
 namespace SemanticGen.Services.SemanticGeneration;
 
@@ -12,17 +11,6 @@ public static class SemanticGenerationService
     /// <c>Stages:Module</c> in configuration is loaded too. No <see cref="ISemanticStage"/> at all is a start-up error.
     /// </summary>
     public static WebApplication Build(string[] args, Action<IServiceCollection, IConfiguration>? registerStages = null,
-        Action<WebApplicationBuilder>? configure = null)
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.AddSemanticGenServiceDefaults();
-        builder.Services.AddSemanticGenArtifacts(builder.Configuration);
-        builder.Services.AddStages(builder.Configuration, registerStages);
-        configure?.Invoke(builder);
-        var app = builder.Build();
-        StageRegistration.Require<ISemanticStage>(app.Services, "the semantic-generation service");
-        app.UseSemanticGenServiceDefaults();
-        app.MapSemanticGenerationEndpoints();
-        return app;
-    }
+        Action<WebApplicationBuilder>? configure = null) =>
+        StageServiceHost.Build<ISemanticStage>(args, "the semantic-generation service", app => app.MapSemanticGenerationEndpoints(), registerStages, configure);
 }
