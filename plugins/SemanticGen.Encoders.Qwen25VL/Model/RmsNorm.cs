@@ -14,6 +14,7 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     private readonly Parameter weight;
     private readonly Scalar _eps;
     private readonly Scalar _two = 2.ToScalar();
+    private readonly Scalar _one = 1.ToScalar();   // explicit alpha: an implicit one can be finalized mid-call (docs/torchsharp-notes.md)
 
     public RmsNorm(long size, double eps, Device? device = null) : base(nameof(RmsNorm))
     {
@@ -27,7 +28,7 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x32 = x.to_type(ScalarType.Float32);                              // (…, D)
         var variance = x32.pow(_two).mean([-1], keepdim: true);               // (…, 1)
-        var normed = x32.mul(variance.add(_eps).rsqrt()).to_type(x.dtype);   // (…, D)
+        var normed = x32.mul(variance.add(_eps, _one).rsqrt()).to_type(x.dtype);   // (…, D)
         return weight.mul(normed).MoveToOuterDisposeScope();
     }
 
@@ -38,6 +39,7 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
             weight.Dispose();
             _eps.Dispose();
             _two.Dispose();
+            _one.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -149,6 +149,7 @@ public sealed class WanAttention : nn.Module
 public sealed class WanRmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Scalar _eps;
+    private readonly Scalar _one = 1.0.ToScalar();   // explicit alpha (docs/torchsharp-notes.md)
     private readonly Parameter weight;
 
     public WanRmsNorm(int dim, double eps, Device? device = null) : base(nameof(WanRmsNorm))
@@ -162,7 +163,7 @@ public sealed class WanRmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to(ScalarType.Float32);                                                   // (..., D)
-        var inverseRms = x32.square().mean([-1], keepdim: true).add(_eps).rsqrt();            // (..., 1)
+        var inverseRms = x32.square().mean([-1], keepdim: true).add(_eps, _one).rsqrt();            // (..., 1)
         var normed = (x32 * inverseRms).to(x.dtype) * weight.to(x.dtype);                     // (..., D)
         return normed.MoveToOuterDisposeScope();
     }
@@ -172,6 +173,7 @@ public sealed class WanRmsNorm : nn.Module<Tensor, Tensor>
         if (disposing)
         {
             _eps.Dispose();
+            _one.Dispose();
             weight.Dispose();
         }
         base.Dispose(disposing);

@@ -139,10 +139,10 @@ public sealed class WanTransformer3DModel : nn.Module
     public Tensor Head(Tensor tokens, Tensor temb)
     {
         using var scope = NewDisposeScope();
-        var mods = (scale_shift_table.to(ScalarType.Float32) + temb.to(ScalarType.Float32).unsqueeze(1)).chunk(2, dim: 1); // 2 × (B, 1, D)
+        var mods = scale_shift_table.to(ScalarType.Float32).add(temb.to(ScalarType.Float32).unsqueeze(1), _one).chunk(2, dim: 1); // 2 × (B, 1, D)
         var (shift, scale) = (mods[0], mods[1]);
         var normed = nn.functional.layer_norm(tokens.to(ScalarType.Float32), _normShape, eps: Config.Eps); // (B, N, D)
-        var modulated = (normed * scale.add(_one) + shift).to(tokens.dtype);                  // (B, N, D)
+        var modulated = normed.mul(scale.add(_one, _one)).add(shift, _one).to(tokens.dtype);                  // (B, N, D)
         return proj_out.forward(modulated).MoveToOuterDisposeScope();                         // (B, N, P)
     }
 

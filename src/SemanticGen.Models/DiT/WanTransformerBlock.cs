@@ -55,30 +55,30 @@ public sealed class WanTransformerBlock : nn.Module
     {
         using var scope = NewDisposeScope();
         var dtype = x.dtype;
-        var mods = (scale_shift_table.to(ScalarType.Float32) + modulation.to(ScalarType.Float32)).chunk(6, dim: 1); // 6 × (B, 1, D)
+        var mods = scale_shift_table.to(ScalarType.Float32).add(modulation.to(ScalarType.Float32), _one).chunk(6, dim: 1); // 6 × (B, 1, D)
         var (shift, scale, gate) = (mods[0], mods[1], mods[2]);
         var (ffnShift, ffnScale, ffnGate) = (mods[3], mods[4], mods[5]);
 
         // 1. self-attention, adaLN-modulated and gated in float32
         var normed = Modulate(PlainNorm(x), shift, scale).to(dtype);                          // (B, N, D)
         var attended = attn1.forward(normed, null, cos, sin, windows);                        // (B, N, D)
-        x = (x.to(ScalarType.Float32) + attended * gate).to(dtype);                           // (B, N, D)
+        x = x.to(ScalarType.Float32).add(attended.mul(gate), _one).to(dtype);                           // (B, N, D)
 
         // 2. cross-attention to the text, plain residual
         normed = norm2 is null ? x : norm2.forward(x.to(ScalarType.Float32)).to(dtype);       // (B, N, D)
-        x = x + attn2.forward(normed, text, null, null, null, crossSegments);                 // (B, N, D)
+        x = x.add(attn2.forward(normed, text, null, null, null, crossSegments), _one);                 // (B, N, D)
 
         // 3. feed-forward, adaLN-modulated and gated in float32
         normed = Modulate(PlainNorm(x), ffnShift, ffnScale).to(dtype);                        // (B, N, D)
         var fed = ffn.forward(normed).to(ScalarType.Float32);                                 // (B, N, D)
-        x = (x.to(ScalarType.Float32) + fed * ffnGate).to(dtype);                             // (B, N, D)
+        x = x.to(ScalarType.Float32).add(fed.mul(ffnGate), _one).to(dtype);                             // (B, N, D)
         return x.MoveToOuterDisposeScope();
     }
 
     /// <summary>LayerNorm without affine, in float32 (the reference's FP32LayerNorm norm1/norm3).</summary>
     private Tensor PlainNorm(Tensor x) => nn.functional.layer_norm(x.to(ScalarType.Float32), _normShape, eps: _eps);
 
-    private Tensor Modulate(Tensor normed, Tensor shift, Tensor scale) => normed * scale.add(_one) + shift;
+    private Tensor Modulate(Tensor normed, Tensor shift, Tensor scale) => normed.mul(scale.add(_one, _one)).add(shift, _one);
 
     protected override void Dispose(bool disposing)
     {
