@@ -25,7 +25,7 @@ public sealed record ShapesVaeOptions
     public int Frames { get; init; } = 9;
 
     /// <summary>AdamW learning rate (constant; no weight decay).</summary>
-    public double LearningRate { get; init; } = 1e-4;
+    public double LearningRate { get; init; } = 5e-4;
 
     /// <summary>Weight of the KL term (per-sample KL summed over latent dims, mean over the batch).</summary>
     public double KlWeight { get; init; } = 1e-6;
@@ -107,7 +107,7 @@ public static class ShapesVaeTraining
     {
         ArgumentNullException.ThrowIfNull(options);
         var identity = string.Join("|",
-            "shapes-vae-v3 (mse of the mean reconstruction)", ConfigJson(TinyConfig),
+            "shapes-vae-v4 (he init, mse of the mean reconstruction)", ConfigJson(TinyConfig),
             options.BatchSize.ToString(CultureInfo.InvariantCulture), options.Frames.ToString(CultureInfo.InvariantCulture),
             options.LearningRate.ToString("R", CultureInfo.InvariantCulture), options.KlWeight.ToString("R", CultureInfo.InvariantCulture),
             options.Seed.ToString(CultureInfo.InvariantCulture), options.EmaDecay.ToString("R", CultureInfo.InvariantCulture));
@@ -138,13 +138,12 @@ public static class ShapesVaeTraining
 
     /// <summary>
     /// The loss of one step: mean squared error of the reconstruction of the posterior <b>mean</b> + kl_weight · mean
-    /// per-sample KL (<paramref name="rng"/> is not used). From scratch this architecture first fits the average clip
-    /// through its biases and its decoder stops depending on z; it escapes that only with a gradient that grows with
-    /// the error. Measured on the tiny config: decoding a posterior sample with L1 (the usual objective; σ ≈ 1 at
-    /// initialisation swamps the encoder's small means) never escaped in 900 steps — every reconstruction the same flat
-    /// colour, PSNR 15 dB; L1 on the mean had not escaped after 60 steps on 4 fixed clips; MSE on the mean escaped
-    /// after ~100 and reached 0.016 by 240. The KL term keeps the latents near N(0, 1); the DiT trains on latents
-    /// normalised by their measured statistics.
+    /// per-sample KL (<paramref name="rng"/> is not used). Measured on the tiny config: from PyTorch's default
+    /// initialisation this architecture fits the average clip and its decoder stops depending on z (sampled posterior +
+    /// L1, or mean + MSE at 1e-4…1e-3: every reconstruction the same flat colour, PSNR 15 dB; escapes were temporary).
+    /// <see cref="WanVae.InitializeForTraining"/> (He normal, zero biases) removes that: at 5e-4, batch 2 × 9 frames,
+    /// the loss falls to 0.033 by step 300 with reconstructions that follow their inputs. The KL term keeps the
+    /// latents near N(0, 1); the DiT trains on latents normalised by their measured statistics.
     /// </summary>
     public static Tensor Loss(WanVae vae, Tensor video, Generator rng, Scalar klWeight)
     {
@@ -181,6 +180,7 @@ public static class ShapesVaeTraining
         Directory.CreateDirectory(outFolder);
         random.manual_seed(options.Seed);                                             // initial weights (a resume overwrites them)
         using var vae = new WanVae(TinyConfig);
+        vae.InitializeForTraining();
         vae.train();
         var batches = new ShapesVideoBatches(options.Seed, options.BatchSize, options.Frames);
         using var klWeight = options.KlWeight.ToScalar();

@@ -46,6 +46,27 @@ public sealed class ShapesVaeTrainingTests
     }
 
     [Fact]
+    public void The_training_initialisation_starts_with_a_decoder_that_follows_its_input_and_the_default_one_does_not()
+    {
+        torch.random.manual_seed(0);
+        using var vae = new WanVae(ShapesVaeTraining.TinyConfig);
+        using var video = new ShapesVideoBatches(0, 4, 5).Batch(0);                       // (4, 3, 5, 64, 64)
+        using var noGrad = torch.no_grad();
+        var inputSpread = video.std(0).mean().item<float>();
+        float OutputSpread()
+        {
+            using var scope = torch.NewDisposeScope();
+            using var posterior = vae.EncodeUnchunked(video);
+            return vae.DecodeUnchunked(posterior.Mean, clamp: false).std(0).mean().item<float>(); // spread across the 4 clips
+        }
+
+        vae.InitializeForTraining();
+        OutputSpread().Should().BeGreaterThan(0.3f * inputSpread, "He initialisation keeps the clips apart through the network");
+        vae.InitializeWeights();
+        OutputSpread().Should().BeLessThan(0.15f * inputSpread, "PyTorch's default initialisation nearly collapses them (why training starts from He)");
+    }
+
+    [Fact]
     public void Twenty_small_steps_reduce_the_loss_and_export_loadable_ema_weights()
     {
         using var folder = new TempFolder();
