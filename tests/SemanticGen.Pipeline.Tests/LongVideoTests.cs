@@ -40,6 +40,41 @@ public sealed class LongVideoTests(TinyPipelineFixture pipeline) : IClassFixture
     }
 
     [Fact]
+    public void The_multi_shot_forwards_give_each_sample_of_a_batch_what_it_gets_alone()
+    {
+        var manifest = pipeline.Components.Manifest;
+        var grid = manifest.SemanticGrid;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var generator = new Generator(3);
+        // Random weights everywhere: the initialised generators' zero heads would make every output 0.
+        using var semanticModel = new SemanticGenerator(manifest.SemanticGenerator, manifest.Compressor.TokenDim);
+        using var latentModel = new LatentGenerator(manifest.LatentGenerator);
+        foreach (var parameter in semanticModel.parameters().Concat(latentModel.parameters()))
+            parameter.normal_(0, 0.1, generator);
+        var text = randn([2, 2 * 32, 64], generator: generator);                                // 2 samples × 2 shots' text
+        var timesteps = tensor(new[] { 300f, 700f });
+        var zSem = randn([2, 2 * grid.Count, 8], generator: generator);
+        var semantic = LongVideoSampler.SemanticVelocity(semanticModel, zSem, grid, 2, timesteps, text);
+        semantic.shape.Should().Equal(2, 2 * grid.Count, 8);
+
+        var view = new WindowedLatentView(latentModel, 13);
+        var latents = randn([2, 16, 26, 8, 8], generator: generator);
+        var semanticGrid = new WanTokenGrid(2 * grid.T, grid.H, grid.W);
+        var windowed = view.forward(latents, timesteps, text, zSem, semanticGrid, 2);
+        windowed.shape.Should().Equal(2, 16, 26, 8, 8);
+        for (var i = 0; i < 2; i++)
+        {
+            var alone = LongVideoSampler.SemanticVelocity(semanticModel, zSem.narrow(0, i, 1), grid, 2, timesteps.narrow(0, i, 1), text.narrow(0, i, 1));
+            alone.allclose(semantic.narrow(0, i, 1), rtol: 1e-4, atol: 1e-5).Should().BeTrue($"stage-1 sample {i}");
+            var aloneLatent = view.forward(latents.narrow(0, i, 1), timesteps.narrow(0, i, 1), text.narrow(0, i, 1), zSem.narrow(0, i, 1), semanticGrid, 2);
+            aloneLatent.allclose(windowed.narrow(0, i, 1), rtol: 1e-4, atol: 1e-5).Should().BeTrue($"stage-2 sample {i}");
+        }
+        semantic.narrow(0, 0, 1).allclose(semantic.narrow(0, 1, 1)).Should().BeFalse("the samples differ");
+        windowed.narrow(0, 0, 1).allclose(windowed.narrow(0, 1, 1)).Should().BeFalse("the samples differ");
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_frames_and_another_seed_other_frames()
     {
         var long_ = new LongVideoPipeline(pipeline.Components, null!);

@@ -34,6 +34,10 @@ public sealed class PipelineManifestTests
         var wrongStats = manifest with { SemanticStd = [1.0, 0.0, 1, 1, 1, 1, 1, 1] };
         var act3 = () => wrongStats.Validated("pipeline.json");
         act3.Should().Throw<InvalidDataException>().WithMessage("*semanticStd*positive*");
+
+        var sharedStoryFile = manifest with { Stories = new StoryGenerators(SemanticGeneratorFile: manifest.SemanticGeneratorFile) };
+        var act4 = () => sharedStoryFile.Validated("pipeline.json");
+        act4.Should().Throw<InvalidDataException>().WithMessage("*stories needs its own*");
     }
 
     [Fact]

@@ -13,7 +13,10 @@ namespace SemanticGen.Cli.Commands;
 internal static class RecipeCommand
 {
     public static Command Recipe() =>
-        new("recipe", "Train a whole pipeline with one command.") { Build("shapes-v1", "Train the default Shapes World pipeline: VAE, encoder, stage 2, stage 1 (CPU); re-run to resume.", until: null) };
+        new("recipe", "Train a whole pipeline with one command.") {
+            Build("shapes-v1", "Train the default Shapes World pipeline: VAE, encoder, stage 2, stage 1 (CPU); re-run to resume.", until: null),
+            StoryRecipeCommand.Build(),
+        };
 
     public static Command TrainStage(string stage, string description) => Build(stage, description, until: stage);
 
@@ -58,30 +61,7 @@ internal static class RecipeCommand
         PipelineManifest manifest;
         try
         {
-            manifest = await AnsiConsole.Progress().AutoClear(false).Columns(
-                    new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .StartAsync(context =>
-                {
-                    var tasks = new Dictionary<string, ProgressTask>();
-                    var reporter = new SynchronousProgress<RecipeProgress>(p =>
-                    {
-                        if (!tasks.TryGetValue(p.Stage, out var task))
-                            tasks[p.Stage] = task = context.AddTask(p.Stage, maxValue: 1);
-                        if (p.Step is { } step)
-                        {
-                            task.MaxValue = step.TotalSteps;
-                            task.Value = step.Step;
-                            task.Description = double.IsNaN(step.Loss)
-                                ? $"{p.Stage}  {step.Step}/{step.TotalSteps}"
-                                : $"{p.Stage}  step {step.Step}/{step.TotalSteps}  loss {step.Loss:0.0000}  {step.StepsPerSecond:0.0} steps/s";
-                        }
-                        else if (p.Message is { } message)
-                        {
-                            task.Description = $"{p.Stage}  {Markup.Escape(message)}";
-                        }
-                    });
-                    return Task.Run(() => ShapesV1Recipe.Run(options, folder, reporter, cancellation, until), cancellation);
-                }).ConfigureAwait(false);
+            manifest = await ShowProgressAsync(reporter => ShapesV1Recipe.Run(options, folder, reporter, cancellation, until), cancellation).ConfigureAwait(false);
         }
         catch (Training.CheckpointException error)
         {
@@ -95,4 +75,31 @@ internal static class RecipeCommand
         AnsiConsole.MarkupLine($"pipeline folder: {Markup.Escape(folder)}  ({clock.Elapsed.TotalMinutes:0.0} min this run)");
         return 0;
     }
+
+    /// <summary>Runs a recipe on a worker thread with one live progress bar per stage (steps, loss, steps/s or a message).</summary>
+    internal static Task<PipelineManifest> ShowProgressAsync(Func<IProgress<RecipeProgress>, PipelineManifest> run, CancellationToken cancellation) =>
+        AnsiConsole.Progress().AutoClear(false).Columns(
+                new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                var reporter = new SynchronousProgress<RecipeProgress>(p =>
+                {
+                    if (!tasks.TryGetValue(p.Stage, out var task))
+                        tasks[p.Stage] = task = context.AddTask(p.Stage, maxValue: 1);
+                    if (p.Step is { } step)
+                    {
+                        task.MaxValue = step.TotalSteps;
+                        task.Value = step.Step;
+                        task.Description = double.IsNaN(step.Loss)
+                            ? $"{p.Stage}  {step.Step}/{step.TotalSteps}"
+                            : $"{p.Stage}  step {step.Step}/{step.TotalSteps}  loss {step.Loss:0.0000}  {step.StepsPerSecond:0.0} steps/s";
+                    }
+                    else if (p.Message is { } message)
+                    {
+                        task.Description = $"{p.Stage}  {Markup.Escape(message)}";
+                    }
+                });
+                return Task.Run(() => run(reporter), cancellation);
+            });
 }

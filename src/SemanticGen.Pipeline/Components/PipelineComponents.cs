@@ -17,7 +17,8 @@ namespace SemanticGen.Pipeline.Components;
 public sealed class PipelineComponents : IDisposable
 {
     private PipelineComponents(string folder, PipelineManifest manifest, PromptTokenizer tokenizer, Umt5EncoderModel textEncoder,
-        WanVae vae, VideoMAEModel semanticEncoder, SemanticCompressor compressor, SemanticGenerator semanticGenerator, LatentGenerator latentGenerator)
+        WanVae vae, VideoMAEModel semanticEncoder, SemanticCompressor compressor, SemanticGenerator semanticGenerator, LatentGenerator latentGenerator,
+        SemanticGenerator? storySemanticGenerator, LatentGenerator? storyLatentGenerator)
     {
         Folder = folder;
         Manifest = manifest;
@@ -28,6 +29,8 @@ public sealed class PipelineComponents : IDisposable
         Compressor = compressor;
         SemanticGenerator = semanticGenerator;
         LatentGenerator = latentGenerator;
+        StorySemanticGenerator = storySemanticGenerator;
+        StoryLatentGenerator = storyLatentGenerator;
         TrainedTokenIds = manifest.TrainedTokenIds.ToHashSet();
     }
 
@@ -40,6 +43,19 @@ public sealed class PipelineComponents : IDisposable
     public SemanticCompressor Compressor { get; }
     public SemanticGenerator SemanticGenerator { get; }
     public LatentGenerator LatentGenerator { get; }
+
+    /// <summary>Stage 1 fine-tuned on stories (<see cref="PipelineManifest.Stories"/>), or null.</summary>
+    public SemanticGenerator? StorySemanticGenerator { get; }
+
+    /// <summary>Stage 2 fine-tuned on stories, or null.</summary>
+    public LatentGenerator? StoryLatentGenerator { get; }
+
+    /// <summary>The stage-1 generator long videos use: the story-trained one when the folder has it.</summary>
+    public SemanticGenerator LongVideoSemanticGenerator => StorySemanticGenerator ?? SemanticGenerator;
+
+    /// <summary>The stage-2 generator long videos use: the story-trained one when the folder has it.</summary>
+    public LatentGenerator LongVideoLatentGenerator => StoryLatentGenerator ?? LatentGenerator;
+
     public IReadOnlySet<int> TrainedTokenIds { get; }
 
     /// <summary>Creates untrained modules of <paramref name="manifest"/>'s sizes (the recipes' starting point).</summary>
@@ -52,9 +68,12 @@ public sealed class PipelineComponents : IDisposable
         var semanticEncoder = new VideoMAEModel(manifest.SemanticEncoder);
         semanticEncoder.InitializeWeights();
         var latent = new LatentGenerator(manifest.LatentGenerator);
+        var stories = manifest.Stories is not null;
         return new PipelineComponents(folder, manifest, tokenizer, new Umt5EncoderModel(manifest.TextEncoder), new WanVae(manifest.Vae),
             semanticEncoder, new SemanticCompressor(manifest.Compressor),
-            new SemanticGenerator(manifest.SemanticGenerator, manifest.Compressor.TokenDim), latent);
+            new SemanticGenerator(manifest.SemanticGenerator, manifest.Compressor.TokenDim), latent,
+            stories ? new SemanticGenerator(manifest.SemanticGenerator, manifest.Compressor.TokenDim) : null,
+            stories ? new LatentGenerator(manifest.LatentGenerator) : null);
     }
 
     /// <summary>Reads DIR/pipeline.json and loads every component strictly (a missing or extra tensor is an error naming the file).</summary>
@@ -83,6 +102,9 @@ public sealed class PipelineComponents : IDisposable
     [
         (TextEncoder, Manifest.TextEncoderFile), (Vae, Manifest.VaeFile), (SemanticEncoder, Manifest.SemanticEncoderFile),
         (Compressor, Manifest.CompressorFile), (SemanticGenerator, Manifest.SemanticGeneratorFile), (LatentGenerator, Manifest.LatentGeneratorFile),
+        .. StorySemanticGenerator is null || StoryLatentGenerator is null || Manifest.Stories is null
+            ? Array.Empty<(nn.Module, string)>()
+            : [(StorySemanticGenerator, Manifest.Stories.SemanticGeneratorFile), (StoryLatentGenerator, Manifest.Stories.LatentGeneratorFile)],
     ];
 
     /// <summary>Loads each module from its file under <see cref="Folder"/> (strict).</summary>

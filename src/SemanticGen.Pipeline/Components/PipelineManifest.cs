@@ -42,6 +42,17 @@ public sealed record SemanticSampling(int Frames = 8)
 public sealed record SamplingDefaults(int Steps = 25, double Guidance = 3.0, double SemanticShift = 3.0, double LatentShift = 3.0, double SemanticNoise = 0.2);
 
 /// <summary>
+/// Generator weights fine-tuned on multi-shot stories (the shapes-v1-stories recipe), used by the long-video pipeline
+/// in place of the short-video generators; the configs are the short generators' (same modules, other weights).
+/// </summary>
+/// <param name="ShotsTrained">Most shots per training sample of each generator (semantic, latent), for the record.</param>
+public sealed record StoryGenerators(
+    string SemanticGeneratorFile = "story_semantic_generator.safetensors",
+    string LatentGeneratorFile = "story_latent_generator.safetensors",
+    int SemanticShotsTrained = 0,
+    int LatentShotsTrained = 0);
+
+/// <summary>
 /// <c>pipeline.json</c>: every component's configuration and file, the sampling defaults and the training facts a
 /// pipeline folder needs to generate. Written by the training recipes; read by <see cref="PipelineComponents.Load"/>.
 /// </summary>
@@ -78,6 +89,10 @@ public sealed record PipelineManifest
     public string LatentGeneratorFile { get; init; } = "latent_generator.safetensors";
 
     public SamplingDefaults Sampling { get; init; } = new();
+
+    /// <summary>Story-trained generators for long videos; null: long videos use the short-video generators.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StoryGenerators? Stories { get; init; }
 
     /// <summary>
     /// Per-channel mean of the compressor's μ over the training clips: stage 1 generates <c>(z − mean)/std</c>, so its
@@ -144,6 +159,9 @@ public sealed record PipelineManifest
         Require(SemanticMean.Count is 0 || SemanticMean.Count == Compressor.TokenDim, $"semanticMean has {SemanticMean.Count} values, expected {Compressor.TokenDim}.");
         Require(SemanticStd.Count is 0 || (SemanticStd.Count == Compressor.TokenDim && SemanticStd.All(v => v > 0)),
             $"semanticStd must hold {Compressor.TokenDim} positive values, found {SemanticStd.Count}.");
+        Require(Stories is null || (Stories.SemanticGeneratorFile.Length > 0 && Stories.LatentGeneratorFile.Length > 0
+                && Stories.SemanticGeneratorFile != SemanticGeneratorFile && Stories.LatentGeneratorFile != LatentGeneratorFile),
+            "stories needs its own semanticGeneratorFile and latentGeneratorFile, different from the short generators' files.");
         Require(Sampling.Steps >= 1 && Sampling.Guidance >= 0 && Sampling.SemanticNoise is >= 0 and <= 1,
             $"sampling defaults out of range: {Sampling}.");
         return this;

@@ -12,7 +12,8 @@ namespace SemanticGen.Pipeline.LongVideo;
 /// 1 validate → 2 encode each shot's text → 3 stage 1 over all shots at once, full self-attention, each semantic token
 /// cross-attending to its own shot's text → 4 stage 2 over all shots' latent frames with shifted windows of one shot,
 /// per-shot text the same way → 5 decode shot by shot (causal cache) → 6 stream to the mp4.
-/// Stages 3–4 run on the pipeline's short-video weights as they are (nothing here is trained on stories).
+/// Stages 3–4 run the folder's story-trained generators when it has them (<see cref="PipelineManifest.Stories"/>, the
+/// shapes-v1-stories recipe), else the short-video generators as they are.
 /// </summary>
 public sealed class LongVideoPipeline(PipelineComponents components, IVideoWriter writer) : ILongVideoPipeline
 {

@@ -34,6 +34,7 @@ public static class LongVideoSampler
     /// <summary>
     /// Stage 1 over all shots with full self-attention: the semantic grid (S·Ts, Hs, Ws) — shot s at RoPE times
     /// s·Ts … s·Ts + Ts − 1 — each token's cross-attention restricted to its shot's text. Normalised z_sem (1, S·N, d).
+    /// Runs <see cref="PipelineComponents.LongVideoSemanticGenerator"/> (story-trained when the folder has it).
     /// </summary>
     public static Tensor SampleSemantics(PipelineComponents components, Tensor text, Tensor emptyText, int shots, long seed, int steps, double guidance,
         IProgress<int>? progress)
@@ -41,33 +42,49 @@ public static class LongVideoSampler
         var manifest = components.Manifest;
         var grid = manifest.SemanticGrid;
         var tokenDim = manifest.Compressor.TokenDim;
-        var transformer = components.SemanticGenerator.Transformer;
-        var segments = CrossAttentionSegments.Uniform(shots, grid.Count, text.shape[1] / shots);
+        var generator = components.LongVideoSemanticGenerator;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var noise = cat([.. Enumerable.Range(0, shots).Select(s =>
         {
-            using var generator = new Generator((ulong)ShotSeed(seed, s));
-            return randn([1, grid.Count, tokenDim], generator: generator);                 // (1, N, d) as a single clip draws it
+            using var shotGenerator = new Generator((ulong)ShotSeed(seed, s));
+            return randn([1, grid.Count, tokenDim], generator: shotGenerator);             // (1, N, d) as a single clip draws it
         })], dim: 1);                                                                          // (1, S·N, d)
         var sigmas = FlowMatchSchedule.Sigmas(manifest.Sampling.SemanticShift, steps).Sigmas;
-        var z = FlowSampler.Sample((x, t, conditional) =>
-        {
-            using var inner = NewDisposeScope();
-            var latents = x.transpose(1, 2).reshape(1, tokenDim, shots * grid.T, grid.H, grid.W); // (1, d, S·Ts, Hs, Ws)
-            var (tokens, tokenGrid) = transformer.Patchify(latents);                          // (1, S·N, D)
-            var (cos, sin) = transformer.Rope.ForGrid(tokenGrid.Frames, tokenGrid.Height, tokenGrid.Width, tokens.device); // (S·N, d/2)
-            var (temb, modulation, textTokens) = transformer.Condition(t.mul(TimestepScale), conditional ? text : emptyText); // (1, S·L, D)
-            tokens = transformer.Blocks(tokens, textTokens, modulation, cos, sin, null, segments); // (1, S·N, D) full self-attention
-            var velocity = transformer.Unpatchify(transformer.Head(tokens, temb), tokenGrid);  // (1, d, S·Ts, Hs, Ws)
-            return velocity.flatten(2).transpose(1, 2).contiguous().MoveToOuterDisposeScope(); // (1, S·N, d)
-        }, noise, sigmas, guidance, progress);
+        var z = FlowSampler.Sample((x, t, conditional) => SemanticVelocity(generator, x, grid, shots, t.mul(TimestepScale), conditional ? text : emptyText),
+            noise, sigmas, guidance, progress);
         return z.MoveToOuterDisposeScope();
     }
 
     /// <summary>
+    /// Stage 1's velocity over S shots at once (sampling and story training share it): <paramref name="x"/> (B, S·N, d)
+    /// in shot-major (t, h, w) token order, <paramref name="timestep"/> (B) or (1) in Wan's [0, 1000] scale,
+    /// <paramref name="text"/> (B, S·L, D) the shots' text states concatenated along the text axis. Full self-attention
+    /// over all S·N tokens; shot s's tokens cross-attend only to its own L text tokens. Returns (B, S·N, d).
+    /// </summary>
+    public static Tensor SemanticVelocity(Models.Generators.SemanticGenerator generator, Tensor x, SemanticGen.Abstractions.Encoders.SemanticGrid grid,
+        int shots, Tensor timestep, Tensor text)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shots, 1);
+        if (x.shape[1] != shots * grid.Count || text.shape[1] % shots != 0)
+            throw new ArgumentException($"{shots} shots need {shots * grid.Count} semantic tokens and text divisible into {shots} prompts; found {x.shape[1]} tokens, {text.shape[1]} text tokens.");
+        var transformer = generator.Transformer;
+        var (batch, tokenDim) = (x.shape[0], x.shape[2]);
+        var segments = CrossAttentionSegments.Uniform(shots, grid.Count, text.shape[1] / shots);
+        using var scope = NewDisposeScope();
+        var latents = x.transpose(1, 2).reshape(batch, tokenDim, shots * grid.T, grid.H, grid.W); // (B, d, S·Ts, Hs, Ws)
+        var (tokens, tokenGrid) = transformer.Patchify(latents);                               // (B, S·N, D)
+        var (cos, sin) = transformer.Rope.ForGrid(tokenGrid.Frames, tokenGrid.Height, tokenGrid.Width, tokens.device); // (S·N, d/2)
+        var (temb, modulation, textTokens) = transformer.Condition(timestep, text);            // (B, S·L, D)
+        tokens = transformer.Blocks(tokens, textTokens, modulation, cos, sin, null, segments); // (B, S·N, D) full self-attention
+        var velocity = transformer.Unpatchify(transformer.Head(tokens, temb), tokenGrid);       // (B, d, S·Ts, Hs, Ws)
+        return velocity.flatten(2).transpose(1, 2).contiguous().MoveToOuterDisposeScope();      // (B, S·N, d)
+    }
+
+    /// <summary>
     /// Stage 2 over S·F latent frames with shifted windows of one shot (T_w = F): z_sem (1, S·N, d, μ space) gets
-    /// σ = <see cref="SamplingDefaults.SemanticNoise"/> per shot, then the Euler walk. Normalised latents (1, z, S·F, h, w).
+    /// σ = <see cref="SamplingDefaults.SemanticNoise"/> per shot, then the Euler walk over
+    /// <see cref="PipelineComponents.LongVideoLatentGenerator"/>. Normalised latents (1, z, S·F, h, w).
     /// </summary>
     public static Tensor SampleLatents(PipelineComponents components, Tensor zSem, Tensor text, Tensor emptyText, int shots, long seed, int steps,
         double guidance, IProgress<int>? progress)
@@ -76,7 +93,7 @@ public static class LongVideoSampler
         var grid = manifest.SemanticGrid;
         var video = manifest.Video;
         var patchFrames = manifest.LatentGenerator.Transformer.PatchSize[0];
-        var view = new WindowedLatentView(components.LatentGenerator, video.LatentFrames / patchFrames);
+        var view = new WindowedLatentView(components.LongVideoLatentGenerator, video.LatentFrames / patchFrames);
         var semanticGrid = new WanTokenGrid(shots * grid.T, grid.H, grid.W);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

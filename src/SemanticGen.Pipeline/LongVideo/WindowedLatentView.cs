@@ -29,22 +29,22 @@ public sealed class WindowedLatentView
     /// <summary>The loaded generator's config with the window set.</summary>
     public LatentGeneratorConfig Config { get; }
 
-    /// <param name="noisyLatents">z_t of all shots back to back in time (1, C, S·F, H, W)</param>
-    /// <param name="timestep">(1,) in Wan's [0, 1000] scale</param>
-    /// <param name="text">the S shots' text states concatenated along the text axis (1, S·L, text_dim)</param>
-    /// <param name="zSem">semantic tokens of all shots (1, S·Ts·Hs·Ws, d) in (t, h, w) order of <paramref name="semanticGrid"/></param>
+    /// <param name="noisyLatents">z_t of all shots back to back in time (B, C, S·F, H, W) (B = 1 when sampling, the batch in story training)</param>
+    /// <param name="timestep">(B,) or (1,) in Wan's [0, 1000] scale</param>
+    /// <param name="text">the S shots' text states concatenated along the text axis (B, S·L, text_dim)</param>
+    /// <param name="zSem">semantic tokens of all shots (B, S·Ts·Hs·Ws, d) in (t, h, w) order of <paramref name="semanticGrid"/></param>
     /// <param name="semanticGrid">(S·Ts, Hs, Ws)</param>
     /// <param name="shots">S; each shot is an equal span of latent frames and of semantic frames</param>
-    /// <returns>velocity (1, C_out, S·F, H, W)</returns>
+    /// <returns>velocity (B, C_out, S·F, H, W)</returns>
     public Tensor forward(Tensor noisyLatents, Tensor timestep, Tensor text, Tensor zSem, WanTokenGrid semanticGrid, int shots)
     {
         var transformer = _model.Transformer;
         using var scope = NewDisposeScope();
-        var (tokens, grid) = transformer.Patchify(noisyLatents);                                // (1, Nv, D)
+        var (tokens, grid) = transformer.Patchify(noisyLatents);                                // (B, Nv, D)
         var (cos, sin) = transformer.Rope.ForGrid(grid.Frames, grid.Height, grid.Width, tokens.device); // (Nv, d/2) each
-        var (temb, modulation, textTokens) = transformer.Condition(timestep, text);            // (1, D), (1, 6, D), (1, S·L, D)
-        var semantic = _model.SemanticEmbedding.forward(zSem).to(tokens.dtype);                // (1, Ns, D)
-        tokens = cat([tokens, semantic], dim: 1);                                               // (1, Nv + Ns, D)
+        var (temb, modulation, textTokens) = transformer.Condition(timestep, text);            // (B, D), (1, 6, D), (1, S·L, D)
+        var semantic = _model.SemanticEmbedding.forward(zSem).to(tokens.dtype);                // (B, Ns, D)
+        tokens = cat([tokens, semantic], dim: 1);                                               // (B, Nv + Ns, D)
         var (cosS, sinS) = transformer.Rope.Tables(LatentGenerator.SemanticPositions(semanticGrid, grid, tokens.device)); // (Ns, d/2)
         cos = cat([cos, cosS], dim: 0);                                                         // (N, d/2)
         sin = cat([sin, sinS], dim: 0);                                                         // (N, d/2)
@@ -53,13 +53,13 @@ public sealed class WindowedLatentView
         var segments = ShotSegments(layouts[0], grid, shots, text.shape[1] / shots);
         var permutation = tensor(layouts[0].Permutation, device: tokens.device);               // (N,)
         var inverse = tensor(layouts[0].Inverse, device: tokens.device);                       // (N,)
-        var windowed = tokens.index_select(1, permutation);                                    // (1, N, D) window order
+        var windowed = tokens.index_select(1, permutation);                                    // (B, N, D) window order
         var sizes = layouts.Select(layout => (IReadOnlyList<long>?)layout.Sizes).ToArray();
         windowed = transformer.Blocks(windowed, textTokens, modulation, cos.index_select(0, permutation), sin.index_select(0, permutation),
-            sizes, segments);                                                                   // (1, N, D)
-        tokens = windowed.index_select(1, inverse);                                            // (1, N, D) sequence order
-        var patches = transformer.Head(tokens.narrow(1, 0, grid.Tokens), temb);                // (1, Nv, P)
-        return transformer.Unpatchify(patches, grid).MoveToOuterDisposeScope();                // (1, C_out, S·F, H, W)
+            sizes, segments);                                                                   // (B, N, D)
+        tokens = windowed.index_select(1, inverse);                                            // (B, N, D) sequence order
+        var patches = transformer.Head(tokens.narrow(1, 0, grid.Tokens), temb);                // (B, Nv, P)
+        return transformer.Unpatchify(patches, grid).MoveToOuterDisposeScope();                // (B, C_out, S·F, H, W)
     }
 
     /// <summary>

@@ -186,9 +186,9 @@ public static class ShapesV1Recipe
         }
     }
 
-    private static bool IsDone(PipelineManifest manifest, string stage) => manifest.Training.ContainsKey("stage." + stage);
+    internal static bool IsDone(PipelineManifest manifest, string stage) => manifest.Training.ContainsKey("stage." + stage);
 
-    private static PipelineManifest MarkDone(string folder, PipelineManifest manifest, string stage, string summary)
+    internal static PipelineManifest MarkDone(string folder, PipelineManifest manifest, string stage, string summary)
     {
         var training = new Dictionary<string, string>(manifest.Training) { ["stage." + stage] = summary };
         var updated = manifest with { Training = training };
@@ -196,12 +196,12 @@ public static class ShapesV1Recipe
         return updated;
     }
 
-    private static string Describe(StageResult result) =>
+    internal static string Describe(StageResult result) =>
         $"{result.FinalStep} steps{(result.StartStep > 0 ? $" (resumed at {result.StartStep})" : "")}, final loss {F(result.FinalLoss)}, {result.Seconds:F0} s";
 
     private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
 
-    private static IProgress<TrainingProgress>? StepProgress(IProgress<RecipeProgress>? progress, string stage) =>
+    internal static IProgress<TrainingProgress>? StepProgress(IProgress<RecipeProgress>? progress, string stage) =>
         progress is null ? null : new SynchronousProgress<TrainingProgress>(step => progress.Report(new RecipeProgress(stage, step)));
 
     /// <summary>
@@ -211,7 +211,7 @@ public static class ShapesV1Recipe
     public static string RecipeIdentity(ShapesV1Options options) =>
         "shapes-v1 " + JsonSerializer.Serialize(options with { VaeSteps = 0, EncoderSteps = 0, LatentSteps = 0, SemanticSteps = 0, CheckpointEvery = 0 });
 
-    private static string Hash(params object[] parts) =>
+    internal static string Hash(params object[] parts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", parts.Select(p => Convert.ToString(p, CultureInfo.InvariantCulture))))))[..16];
 }
 

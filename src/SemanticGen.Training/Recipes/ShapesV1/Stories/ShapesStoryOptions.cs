@@ -1,0 +1,65 @@
+namespace SemanticGen.Training.Recipes.ShapesV1.Stories;
+
+/// <summary>
+/// What the shapes-v1-stories recipe trains: both generators of a finished shapes-v1 folder fine-tuned on multi-shot
+/// Shapes World stories (issue 6), starting from the short-video weights. Stage 1 sees 2…<see cref="SemanticMaxShots"/>
+/// consecutive shots with full attention; stage 2 sees <see cref="LatentShots"/> shots with the long pipeline's shifted
+/// windows (one shot per window), so every window position of a long video (first, inner, shifted across a boundary,
+/// last) occurs in training.
+/// </summary>
+public sealed record ShapesStoryOptions
+{
+    public long Seed { get; init; }
+
+    /// <summary>Training stories encoded once (latents + features of every shot).</summary>
+    public int Stories { get; init; } = 128;
+
+    /// <summary>Shots per cached story; training samples are runs of consecutive shots from them.</summary>
+    public int ShotsPerStory { get; init; } = 8;
+
+    public long SemanticSteps { get; init; } = 1500;
+    public int SemanticBatch { get; init; } = 8;
+
+    /// <summary>Stage-1 samples hold 2 … this many shots (cycling with the step), so attention meets long relative offsets.</summary>
+    public int SemanticMaxShots { get; init; } = 8;
+
+    public double SemanticLearningRate { get; init; } = 2e-4;
+
+    public long LatentSteps { get; init; } = 1000;
+    public int LatentBatch { get; init; } = 2;
+
+    /// <summary>Shots per stage-2 sample (windowed attention; at least 2 so a shifted window straddles a boundary).</summary>
+    public int LatentShots { get; init; } = 3;
+
+    public double LatentLearningRate { get; init; } = 2e-4;
+
+    /// <summary>Probability that a sample's prompts are all replaced by "" (classifier-free guidance).</summary>
+    public double TextDropout { get; init; } = 0.1;
+
+    /// <summary>EMA decay of both stages (lower than shapes-v1's 0.999: a fine-tune of ~1,000 steps).</summary>
+    public double EmaDecay { get; init; } = 0.995;
+
+    public long CheckpointEvery { get; init; } = 250;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the option that is out of range.</summary>
+    public ShapesStoryOptions Validate()
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok) throw new ArgumentException(message);
+        }
+        Require(Stories >= 1, $"--stories must be at least 1, found {Stories}");
+        Require(ShotsPerStory >= 2, $"--shots-per-story must be at least 2, found {ShotsPerStory}");
+        Require(SemanticSteps >= 1 && LatentSteps >= 1, "every stage needs at least one step");
+        Require(SemanticBatch is >= 1 and <= 256 && LatentBatch is >= 1 and <= 256, "batch sizes must be within 1–256");
+        Require(SemanticMaxShots >= 2 && SemanticMaxShots <= ShotsPerStory,
+            $"--semantic-max-shots must lie in 2…{ShotsPerStory} (--shots-per-story), found {SemanticMaxShots}");
+        Require(LatentShots >= 2 && LatentShots <= ShotsPerStory, $"--latent-shots must lie in 2…{ShotsPerStory} (--shots-per-story), found {LatentShots}");
+        Require(TextDropout is >= 0 and < 1, $"--text-dropout must lie in [0, 1), found {TextDropout}");
+        Require(EmaDecay is >= 0 and <= 1, $"--ema must lie in [0, 1], found {EmaDecay}");
+        Require(CheckpointEvery >= 1, $"--checkpoint-every must be at least 1, found {CheckpointEvery}");
+        foreach (var lr in new[] { SemanticLearningRate, LatentLearningRate })
+            Require(lr > 0 && double.IsFinite(lr), $"learning rates must be positive, found {lr}");
+        return this;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using SemanticGen.Models.Generators;
+using SemanticGen.Pipeline.Components;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SemanticGen.Training.Recipes.ShapesV1.Stories;
+
+/// <summary>
+/// Fine-tunes a finished shapes-v1 folder's generators on multi-shot stories (issue 6), in place: 1 encode N training
+/// stories once (<see cref="ShapesStoryCache"/>) → 2 stage 1 on 2…K consecutive shots with full attention → 3 stage 2 on
+/// K shots with shifted windows. The short generators stay as they are (they serve <c>generate</c> and the
+/// independent-shots baseline); the story ones go to their own files, and <see cref="PipelineManifest.Stories"/> is set
+/// when both are trained, from which point the long-video pipeline uses them. Finished stages are recorded in the
+/// manifest (<c>stage.story-…</c>); re-running resumes an unfinished stage from <c>.work/</c>; other options are refused.
+/// </summary>
+public static class ShapesStoryRecipe
+{
+    /// <summary>Stage names, in order.</summary>
+    public static readonly string[] Stages = ["story-cache", "story-semantic", "story-latent"];
+
+    public const string IdentityKey = "story-recipe";
+
+    public static PipelineManifest Run(ShapesStoryOptions options, string folder, IProgress<RecipeProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var manifest = PipelineManifest.Read(folder);
+        if (!ShapesV1Recipe.IsDone(manifest, "semantic"))
+            throw new ArgumentException($"{folder}: the short-video pipeline is not trained yet (no stage.semantic in {PipelineManifest.FileName}); run `./semanticgen recipe shapes-v1 --out {folder}` first.");
+        var identity = Identity(options);
+        if (manifest.Training.TryGetValue(IdentityKey, out var recorded) && recorded != identity)
+            throw new ArgumentException($"{folder} holds story generators trained with other options ({recorded}); use the same options or a copy of the short pipeline.");
+        if (recorded is null)
+        {
+            manifest = manifest with { Training = new Dictionary<string, string>(manifest.Training) { [IdentityKey] = identity } };
+            manifest.Write(folder);
+        }
+        var work = Path.Combine(folder, ShapesV1Recipe.WorkFolder);
+        Directory.CreateDirectory(work);
+        var files = new StoryGenerators(SemanticShotsTrained: options.SemanticMaxShots, LatentShotsTrained: options.LatentShots);
+        var cache = Path.Combine(work, ShapesStoryCache.FileName);
+
+        if (!ShapesV1Recipe.IsDone(manifest, "story-cache"))
+        {
+            progress?.Report(new RecipeProgress("story-cache", Message: $"encoding {options.Stories} stories × {options.ShotsPerStory} shots once"));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using (var components = PipelineComponents.Load(folder))
+            {
+                ShapesStoryCache.Ensure(cache, components, options.Seed, options.Stories, options.ShotsPerStory,
+                    message => progress?.Report(new RecipeProgress("story-cache", Message: message)),
+                    new SynchronousProgress<(int Done, int Total)>(p => progress?.Report(new RecipeProgress("story-cache",
+                        new TrainingProgress(p.Done, p.Total, double.NaN, 0, p.Done / Math.Max(clock.Elapsed.TotalSeconds, 1e-9))))), cancellationToken);
+            }
+            manifest = ShapesV1Recipe.MarkDone(folder, manifest, "story-cache",
+                $"{options.Stories} stories × {options.ShotsPerStory} shots, {clock.Elapsed.TotalSeconds:F0} s");
+        }
+
+        if (!ShapesV1Recipe.IsDone(manifest, "story-semantic"))
+        {
+            progress?.Report(new RecipeProgress("story-semantic"));
+            using var components = PipelineComponents.Load(folder);
+            using var data = ShapesStoryData.Load(cache, components);
+            using var targets = ShapesStoryStages.SemanticTargets(components, data);
+            using var generator = new SemanticGenerator(manifest.SemanticGenerator, manifest.Compressor.TokenDim);
+            PipelineComponents.LoadInto(generator, Path.Combine(folder, manifest.SemanticGeneratorFile)); // start from the short model
+            var plan = new StagePlan("story-semantic", options.SemanticSteps, options.SemanticLearningRate, options.CheckpointEvery, options.EmaDecay,
+                options.Seed + 11, ShapesV1Recipe.Hash("story-semantic", identity, FileHash.Of(Path.Combine(folder, manifest.SemanticGeneratorFile)), FileHash.Of(cache)));
+            var result = StageTraining.Run(plan, work, generator,
+                ShapesStoryStages.SemanticStep(generator, components, data, targets, options.Seed + 11, options.SemanticBatch, options.SemanticMaxShots, options.TextDropout),
+                ShapesV1Recipe.StepProgress(progress, "story-semantic"), cancellationToken);
+            Weights.SafetensorsWriter.Write(Path.Combine(folder, files.SemanticGeneratorFile), generator.state_dict());
+            manifest = ShapesV1Recipe.MarkDone(folder, manifest, "story-semantic", ShapesV1Recipe.Describe(result));
+        }
+
+        if (!ShapesV1Recipe.IsDone(manifest, "story-latent"))
+        {
+            progress?.Report(new RecipeProgress("story-latent"));
+            using var components = PipelineComponents.Load(folder);
+            using var data = ShapesStoryData.Load(cache, components);
+            using var generator = new LatentGenerator(manifest.LatentGenerator);
+            PipelineComponents.LoadInto(generator, Path.Combine(folder, manifest.LatentGeneratorFile));
+            var plan = new StagePlan("story-latent", options.LatentSteps, options.LatentLearningRate, options.CheckpointEvery, options.EmaDecay,
+                options.Seed + 12, ShapesV1Recipe.Hash("story-latent", identity, FileHash.Of(Path.Combine(folder, manifest.LatentGeneratorFile)), FileHash.Of(cache)));
+            var result = StageTraining.Run(plan, work, generator,
+                ShapesStoryStages.LatentStep(generator, components, data, options.Seed + 12, options.LatentBatch, options.LatentShots, options.TextDropout),
+                ShapesV1Recipe.StepProgress(progress, "story-latent"), cancellationToken);
+            Weights.SafetensorsWriter.Write(Path.Combine(folder, files.LatentGeneratorFile), generator.state_dict());
+            manifest = ShapesV1Recipe.MarkDone(folder, manifest with { Stories = files }, "story-latent", ShapesV1Recipe.Describe(result));
+        }
+        return manifest;
+    }
+
+    /// <summary>The options as recorded in the manifest; a re-run must match them except the step counts and checkpoint interval.</summary>
+    public static string Identity(ShapesStoryOptions options) =>
+        "shapes-v1-stories " + JsonSerializer.Serialize(options with { SemanticSteps = 0, LatentSteps = 0, CheckpointEvery = 0 });
+}

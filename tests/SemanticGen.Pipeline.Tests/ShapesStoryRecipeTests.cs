@@ -1,0 +1,156 @@
+using SemanticGen.Pipeline.Components;
+using SemanticGen.Pipeline.LongVideo;
+using SemanticGen.Training.Recipes.ShapesV1;
+using SemanticGen.Training.Recipes.ShapesV1.Stories;
+using static TorchSharp.torch;
+
+namespace SemanticGen.Pipeline.Tests;
+
+/// <summary>A shapes-v1 folder trained end to end at a few steps per stage, made once for the story-recipe tests (copy before changing it).</summary>
+public sealed class TrainedTinyPipelineFixture : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public TrainedTinyPipelineFixture()
+    {
+        ShapesV1Recipe.Run(new ShapesV1Options
+        {
+            VaeSteps = 2, VaeFrames = 5, EncoderSteps = 2, EncoderBatch = 2, CachedClips = 8,
+            LatentSteps = 2, LatentBatch = 2, SemanticSteps = 2, SemanticBatch = 2, CheckpointEvery = 2,
+        }, _folder.Path);
+    }
+
+    public string Folder => _folder.Path;
+
+    /// <summary>A copy of the trained folder (pipeline.json, component files, .work/).</summary>
+    public TempFolder Copy()
+    {
+        var copy = new TempFolder();
+        foreach (var directory in Directory.GetDirectories(Folder, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(directory.Replace(Folder, copy.Path));
+        foreach (var file in Directory.GetFiles(Folder, "*", SearchOption.AllDirectories))
+            File.Copy(file, file.Replace(Folder, copy.Path), overwrite: true);
+        return copy;
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
+
+/// <summary>The story fine-tune (issue 6) end to end at tiny sizes: real stories, real stages, a few steps.</summary>
+public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) : IClassFixture<TrainedTinyPipelineFixture>
+{
+    private static readonly ShapesStoryOptions Tiny = new()
+    {
+        Stories = 3, ShotsPerStory = 3, SemanticSteps = 3, SemanticBatch = 2, SemanticMaxShots = 3,
+        LatentSteps = 4, LatentBatch = 2, LatentShots = 2, CheckpointEvery = 2,
+    };
+
+    private static readonly string[] Prompts = ["a red circle moves right on a gray background", "a red circle moves down on a gray background"];
+
+    [Fact]
+    public void The_story_recipe_adds_story_generators_that_the_long_pipeline_uses_and_leaves_the_short_ones_alone()
+    {
+        using var folder = trained.Copy();
+        var shortFiles = new[] { "semantic_generator.safetensors", "latent_generator.safetensors" }
+            .ToDictionary(f => f, f => File.ReadAllBytes(folder.File(f)));
+        Tensor before;
+        using (var components = PipelineComponents.Load(folder.Path))
+        {
+            components.StorySemanticGenerator.Should().BeNull();
+            components.LongVideoLatentGenerator.Should().BeSameAs(components.LatentGenerator);
+            before = LongVideoPipeline.Latents(components, Prompts, new LongVideoRequest(3, Steps: 2));
+        }
+
+        var stages = new List<string>();
+        var manifest = ShapesStoryRecipe.Run(Tiny, folder.Path, new SynchronousProgress<RecipeProgress>(p =>
+        {
+            if (stages.Count == 0 || stages[^1] != p.Stage) stages.Add(p.Stage);
+        }), TestContext.Current.CancellationToken);
+
+        stages.Should().Equal(ShapesStoryRecipe.Stages);
+        manifest.Stories.Should().NotBeNull();
+        manifest.Stories!.LatentShotsTrained.Should().Be(2);
+        foreach (var (file, bytes) in shortFiles)
+            File.ReadAllBytes(folder.File(file)).Should().Equal(bytes, $"{file} serves generate and the baseline");
+        File.ReadAllBytes(folder.File(manifest.Stories.LatentGeneratorFile)).Should().NotEqual(shortFiles["latent_generator.safetensors"]);
+        using (var components = PipelineComponents.Load(folder.Path))
+        using (before)
+        {
+            components.LongVideoSemanticGenerator.Should().BeSameAs(components.StorySemanticGenerator);
+            components.LongVideoLatentGenerator.Should().BeSameAs(components.StoryLatentGenerator);
+            using var after = LongVideoPipeline.Latents(components, Prompts, new LongVideoRequest(3, Steps: 2));
+            after.shape.Should().Equal(before.shape);
+            after.allclose(before).Should().BeFalse("the long pipeline now samples with the story-trained generators");
+        }
+
+        var again = new List<string>();
+        ShapesStoryRecipe.Run(Tiny, folder.Path, new SynchronousProgress<RecipeProgress>(p => again.Add(p.Stage)), TestContext.Current.CancellationToken);
+        again.Should().BeEmpty("every story stage is finished");
+    }
+
+    [Fact]
+    public void An_interrupted_story_stage_resumes_to_exactly_the_weights_of_an_uninterrupted_run()
+    {
+        using var straight = trained.Copy();
+        using var interrupted = trained.Copy();
+        ShapesStoryRecipe.Run(Tiny, straight.Path, cancellationToken: TestContext.Current.CancellationToken);
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var progress = new SynchronousProgress<RecipeProgress>(p =>
+        {
+            if (p.Stage == "story-latent" && p.Step?.Step == 3) cancel.Cancel();                // after the checkpoint at step 2
+        });
+        var stop = () => ShapesStoryRecipe.Run(Tiny, interrupted.Path, progress, cancel.Token);
+        stop.Should().Throw<OperationCanceledException>();
+        PipelineManifest.Read(interrupted.Path).Stories.Should().BeNull("the long pipeline keeps the short generators until both story stages finish");
+
+        var resumed = ShapesStoryRecipe.Run(Tiny, interrupted.Path, cancellationToken: TestContext.Current.CancellationToken);
+        resumed.Training["stage.story-latent"].Should().Contain("resumed at 2");
+        foreach (var file in new[] { resumed.Stories!.SemanticGeneratorFile, resumed.Stories.LatentGeneratorFile })
+            File.ReadAllBytes(interrupted.File(file)).Should().Equal(File.ReadAllBytes(straight.File(file)), file);
+    }
+
+    [Fact]
+    public void The_story_recipe_refuses_an_untrained_folder_and_other_options_with_a_clear_message()
+    {
+        using var untrained = new TempFolder();
+        ShapesV1Recipe.Initialise(untrained.Path, new ShapesV1Options());
+        var act = () => ShapesStoryRecipe.Run(Tiny, untrained.Path, cancellationToken: TestContext.Current.CancellationToken);
+        act.Should().Throw<ArgumentException>().WithMessage("*not trained yet*recipe shapes-v1*");
+
+        using var folder = trained.Copy();
+        ShapesStoryRecipe.Run(Tiny with { SemanticSteps = 1, LatentSteps = 1 }, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+        var other = () => ShapesStoryRecipe.Run(Tiny with { LatentShots = 3 }, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+        other.Should().Throw<ArgumentException>().WithMessage("*other options*");
+        var bad = () => ShapesStoryRecipe.Run(Tiny with { LatentShots = 9 }, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+        bad.Should().Throw<ArgumentException>().WithMessage("*--latent-shots*2…3*9*");
+    }
+
+    [Fact]
+    public void Story_batches_hold_consecutive_shots_of_one_story_and_are_a_pure_function_of_the_position()
+    {
+        using var folder = trained.Copy();
+        using var components = PipelineComponents.Load(folder.Path);
+        var cache = ShapesStoryCache.Ensure(Path.Combine(folder.Path, ".work", ShapesStoryCache.FileName), components, 0, 2, 3, null, null,
+            TestContext.Current.CancellationToken);
+        using var data = ShapesStoryData.Load(cache, components);
+        data.Latents.shape.Should().Equal(2, 3, 16, 13, 8, 8);
+        data.Features.shape.Should().Equal(2, 3, 64, 64);
+
+        var windows = data.Windows(7, 5, 4, 2);
+        data.Windows(7, 5, 4, 2).Should().Equal(windows);
+        windows.Should().OnlyContain(w => w.Shots == 2 && w.First + 2 <= 3);
+        using var latents = data.LatentsOf(windows);
+        latents.shape.Should().Equal(4, 16, 26, 8, 8);
+        using var second = data.Latents[windows[1].Story, windows[1].First + 1];                 // (z, T, h, w)
+        latents[1].narrow(1, 13, 13).eq(second).all().item<bool>().Should().BeTrue("shot k + 1 follows shot k in time");
+        using var features = data.FeaturesOf(windows);
+        features.shape.Should().Equal(4, 128, 64);
+        using var rng = new Generator(1);
+        using var text = data.TextOf(windows, 0, rng);
+        text.shape.Should().Equal(4, 2 * 32, 64);
+
+        ShapesStoryStages.SemanticShots(0, 8).Should().Be(2);
+        Enumerable.Range(0, 7).Select(p => ShapesStoryStages.SemanticShots(p, 8)).Should().Equal(2, 3, 4, 5, 6, 7, 8);
+    }
+}
