@@ -16,7 +16,7 @@ public sealed class TrainedTinyPipelineFixture : IDisposable
         ShapesV1Recipe.Run(new ShapesV1Options
         {
             VaeSteps = 2, VaeFrames = 5, EncoderSteps = 2, EncoderBatch = 2, CachedClips = 8,
-            LatentSteps = 2, LatentBatch = 2, SemanticSteps = 2, SemanticBatch = 2, CheckpointEvery = 2,
+            LatentSteps = 2, LatentBatch = 2, SemanticSteps = 2, SemanticBatch = 2, DecoderSteps = 1, CheckpointEvery = 2,
         }, _folder.Path);
     }
 

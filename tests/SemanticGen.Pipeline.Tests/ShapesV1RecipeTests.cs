@@ -9,7 +9,7 @@ public sealed class ShapesV1RecipeTests
     private static readonly ShapesV1Options Tiny = new()
     {
         VaeSteps = 2, VaeFrames = 5, EncoderSteps = 2, EncoderBatch = 2, CachedClips = 8,
-        LatentSteps = 4, LatentBatch = 2, SemanticSteps = 3, SemanticBatch = 2, CheckpointEvery = 2,
+        LatentSteps = 4, LatentBatch = 2, SemanticSteps = 3, SemanticBatch = 2, DecoderSteps = 2, CheckpointEvery = 2,
     };
 
     [Fact]
@@ -28,6 +28,7 @@ public sealed class ShapesV1RecipeTests
         manifest.SemanticStd.Should().HaveCount(8).And.OnlyContain(v => v > 0);
         using (var components = PipelineComponents.Load(folder.Path))
             components.Manifest.Training.Should().ContainKey("stage.semantic");
+        manifest.Training["stage.decoder"].Should().Contain("held-out PSNR");
 
         var before = File.GetLastWriteTimeUtc(folder.File("latent_generator.safetensors"));
         var again = new List<string>();

@@ -14,6 +14,13 @@ public sealed record ShapesV1Options
     public int VaeFrames { get; init; } = 9;
     public double VaeLearningRate { get; init; } = 5e-4;
 
+    /// <summary>
+    /// The last stage: the VAE decoder refined with the encoder frozen (<see cref="VaeDecoderRefinement"/>, batch 4 × 9
+    /// frames, cosine from <see cref="DecoderLearningRate"/> to 0); latents and generators are unaffected.
+    /// </summary>
+    public long DecoderSteps { get; init; } = 1000;
+    public double DecoderLearningRate { get; init; } = 2e-4;
+
     /// <summary>The semantic encoder's masked-autoencoding pretraining (tube masking of <see cref="MaskRatio"/> of the patches).</summary>
     public long EncoderSteps { get; init; } = 600;
     public int EncoderBatch { get; init; } = 8;
@@ -52,7 +59,7 @@ public sealed record ShapesV1Options
         {
             if (!ok) throw new ArgumentException(message);
         }
-        Require(VaeSteps >= 1 && EncoderSteps >= 1 && LatentSteps >= 1 && SemanticSteps >= 1, "every stage needs at least one step");
+        Require(VaeSteps >= 1 && EncoderSteps >= 1 && LatentSteps >= 1 && SemanticSteps >= 1 && DecoderSteps >= 1, "every stage needs at least one step");
         Require(VaeFrames >= 1 && VaeFrames % 4 == 1 && VaeFrames <= 49, $"--vae-frames must be 4n + 1 up to 49, found {VaeFrames}");
         Require(EncoderBatch is >= 1 and <= 256 && LatentBatch is >= 1 and <= 256 && SemanticBatch is >= 1 and <= 256, "batch sizes must be within 1–256");
         Require(CachedClips >= Math.Max(LatentBatch, SemanticBatch), $"--clips ({CachedClips}) must be at least the largest batch");
@@ -61,7 +68,7 @@ public sealed record ShapesV1Options
         Require(TextDropout is >= 0 and < 1, $"--text-dropout must lie in [0, 1), found {TextDropout}");
         Require(EmaDecay is >= 0 and <= 1, $"--ema must lie in [0, 1], found {EmaDecay}");
         Require(CheckpointEvery >= 1, "--checkpoint-every must be at least 1");
-        foreach (var lr in new[] { VaeLearningRate, EncoderLearningRate, LatentLearningRate, SemanticLearningRate })
+        foreach (var lr in new[] { VaeLearningRate, EncoderLearningRate, LatentLearningRate, SemanticLearningRate, DecoderLearningRate })
             Require(lr > 0 && double.IsFinite(lr), $"learning rates must be positive, found {lr}");
         return this;
     }

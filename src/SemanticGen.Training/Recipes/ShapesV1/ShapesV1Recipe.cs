@@ -18,7 +18,8 @@ public sealed record RecipeProgress(string Stage, TrainingProgress? Step = null,
 /// Trains the whole default pipeline on the Shapes World train split into one pipeline folder, in the paper's order:
 /// 1 VAE → 2 semantic encoder (VideoMAE masked autoencoding) → 3 precompute latents + features once (and measure the
 /// VAE's latents_mean/std) → 4 stage 2: compressor + latent generator together → 5 stage 1: semantic generator on the
-/// compressor's normalised μ. The text encoder (umT5 at a tiny size) is frozen at its seeded random initialisation:
+/// compressor's normalised μ → 6 refine the VAE decoder with its encoder frozen (sharper reconstructions; latents, and so
+/// the generators, unchanged). The text encoder (umT5 at a tiny size) is frozen at its seeded random initialisation:
 /// no pretrained text encoder can be obtained here, and frozen is what the paper does with its own.
 /// The folder is a valid pipeline after step 0 (every file written untrained) and after every stage; re-running the
 /// command skips finished stages (recorded in pipeline.json) and resumes an unfinished one from its checkpoints in
@@ -29,7 +30,7 @@ public static class ShapesV1Recipe
     public const string WorkFolder = ".work";
 
     /// <summary>Stage names, in order (also the keys in <see cref="PipelineManifest.Training"/>).</summary>
-    public static readonly string[] Stages = ["vae", "encoder", "cache", "latent", "semantic"];
+    public static readonly string[] Stages = ["vae", "encoder", "cache", "latent", "semantic", "decoder"];
 
     /// <summary>Runs the stages in order up to and including <paramref name="until"/> (all when null), skipping finished ones.</summary>
     public static PipelineManifest Run(ShapesV1Options options, string folder, IProgress<RecipeProgress>? progress = null,
@@ -50,6 +51,7 @@ public static class ShapesV1Recipe
         if (last >= 2) manifest = RunCacheAndLatentStatistics(folder, work, manifest, options, progress);
         if (last >= 3) manifest = RunLatent(folder, work, manifest, options, progress, cancellationToken);
         if (last >= 4) manifest = RunSemantic(folder, work, manifest, options, progress, cancellationToken);
+        if (last >= 5) manifest = RunDecoder(folder, work, manifest, options, progress, cancellationToken);
         return manifest;
     }
 
@@ -186,6 +188,30 @@ public static class ShapesV1Recipe
         }
     }
 
+    private static PipelineManifest RunDecoder(string folder, string work, PipelineManifest manifest, ShapesV1Options options, IProgress<RecipeProgress>? progress, CancellationToken ct)
+    {
+        if (IsDone(manifest, "decoder")) return manifest;
+        progress?.Report(new RecipeProgress("decoder"));
+        var vaePath = Path.Combine(folder, manifest.VaeFile);
+        using var vae = new Models.VideoVae.WanVae(manifest.Vae);
+        PipelineComponents.LoadInto(vae, vaePath);
+        var refinement = new VaeDecoderRefinementOptions
+        {
+            Steps = options.DecoderSteps, LearningRate = options.DecoderLearningRate, Seed = options.Seed + 21, CheckpointEvery = options.CheckpointEvery,
+        };
+        var evaluation = new ShapesVideoBatches(options.Seed + ShapesVaeTraining.EvaluationSeedOffset, ShapesVaeTraining.EvaluationClips, options.VaeFrames);
+        using var heldOut = evaluation.Batch(0);
+        vae.eval();
+        var before = ShapesVaeTraining.ReconstructionPsnr(vae, heldOut);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = VaeDecoderRefinement.Run(refinement, vae, Path.Combine(work, "decoder"), StepProgress(progress, "decoder"), ct);
+        var after = ShapesVaeTraining.ReconstructionPsnr(vae, heldOut);
+        Weights.SafetensorsWriter.Write(vaePath, vae.state_dict());
+        var losses = LossLog.Read(Path.Combine(work, "decoder", "loss.jsonl"));
+        return MarkDone(folder, manifest, "decoder",
+            $"{result.FinalStep} steps{(result.StartStep > 0 ? $" (resumed at {result.StartStep})" : "")}, final loss {F(losses.Count > 0 ? losses[^1].Loss : double.NaN)}, held-out PSNR {before:F1} → {after:F1} dB, {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
     internal static bool IsDone(PipelineManifest manifest, string stage) => manifest.Training.ContainsKey("stage." + stage);
 
     internal static PipelineManifest MarkDone(string folder, PipelineManifest manifest, string stage, string summary)
@@ -209,7 +235,7 @@ public static class ShapesV1Recipe
     /// checkpoint interval (raising a stage's steps continues an unfinished stage; a finished stage stays finished).
     /// </summary>
     public static string RecipeIdentity(ShapesV1Options options) =>
-        "shapes-v1 " + JsonSerializer.Serialize(options with { VaeSteps = 0, EncoderSteps = 0, LatentSteps = 0, SemanticSteps = 0, CheckpointEvery = 0 });
+        "shapes-v1 " + JsonSerializer.Serialize(options with { VaeSteps = 0, EncoderSteps = 0, LatentSteps = 0, SemanticSteps = 0, DecoderSteps = 0, CheckpointEvery = 0 });
 
     internal static string Hash(params object[] parts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", parts.Select(p => Convert.ToString(p, CultureInfo.InvariantCulture))))))[..16];

@@ -1,0 +1,101 @@
+using System.Globalization;
+using SemanticGen.Models.VideoVae;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SemanticGen.Training.Recipes;
+
+/// <summary>What <see cref="VaeDecoderRefinement.Run"/> trains.</summary>
+public sealed record VaeDecoderRefinementOptions
+{
+    public long Steps { get; init; } = 1000;
+    public int BatchSize { get; init; } = 4;
+
+    /// <summary>Frames per clip (4n + 1).</summary>
+    public int Frames { get; init; } = 9;
+
+    /// <summary>Peak AdamW rate; it follows a cosine from this to 0 over <see cref="Steps"/>.</summary>
+    public double LearningRate { get; init; } = 2e-4;
+    public long Seed { get; init; }
+    public double EmaDecay { get; init; } = 0.995;
+    public long CheckpointEvery { get; init; } = 250;
+
+    public VaeDecoderRefinementOptions Validate()
+    {
+        if (Steps < 1) throw new ArgumentException($"--decoder-steps must be at least 1, found {Steps}");
+        if (BatchSize is < 1 or > 64) throw new ArgumentException($"the decoder batch must be within 1–64, found {BatchSize}");
+        if (Frames < 1 || Frames % 4 != 1) throw new ArgumentException($"decoder frames must be 4n + 1, found {Frames}");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"the decoder learning rate must be positive, found {LearningRate}");
+        return this;
+    }
+}
+
+/// <summary>
+/// Fine-tunes a trained VAE's decoder (<c>post_quant_conv</c> + <c>decoder</c>) with its encoder frozen, as Stable
+/// Diffusion's ft-MSE VAE did: the latents do not change, so latents cached for the generators and the generators
+/// trained on them stay valid, while reconstructions get sharper. Loss: MSE of the reconstruction of the frozen
+/// posterior mean; learning rate on a cosine from <see cref="VaeDecoderRefinementOptions.LearningRate"/> to 0, a pure
+/// function of the step, so a resumed run continues exactly. The EMA weights end up in <paramref name="vae"/>.
+/// </summary>
+public static class VaeDecoderRefinement
+{
+    /// <summary>The rate at 0-based step <paramref name="position"/> of <paramref name="steps"/>: peak·½(1 + cos(π·position/steps)).</summary>
+    public static double CosineRate(double peak, long position, long steps) => peak * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(position, 0, steps) / steps));
+
+    /// <summary>True for the parameters this refinement trains.</summary>
+    public static bool IsDecoderParameter(string name) =>
+        name.StartsWith("decoder.", StringComparison.Ordinal) || name.StartsWith("post_quant_conv.", StringComparison.Ordinal);
+
+    public static TrainingResult Run(VaeDecoderRefinementOptions options, WanVae vae, string workFolder, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(vae);
+        options.Validate();
+        var frozen = vae.named_parameters().Where(p => !IsDecoderParameter(p.name)).Select(p => p.parameter).ToList();
+        foreach (var parameter in frozen) parameter.requires_grad = false;
+        var batches = new ShapesVideoBatches(options.Seed, options.BatchSize, options.Frames);
+        var training = new TrainingOptions
+        {
+            TotalSteps = options.Steps,
+            CheckpointInterval = options.CheckpointEvery,
+            CheckpointFolder = Path.Combine(workFolder, "checkpoints"),
+            LossLogPath = Path.Combine(workFolder, "loss.jsonl"),
+            EmaDecay = options.EmaDecay,
+            Seed = options.Seed,
+            KeepLast = 2,
+            ConfigHash = string.Join("|", "vae-decoder-refinement-v1", options.BatchSize, options.Frames,
+                options.LearningRate.ToString("R", CultureInfo.InvariantCulture), options.Seed, options.EmaDecay.ToString("R", CultureInfo.InvariantCulture)),
+        };
+        AdamW? optimizer = null;
+        try
+        {
+            vae.train();
+            TrainingResult result;
+            using (var loop = new TrainingLoop(training, vae, m => optimizer = optim.AdamW(m.parameters().Where(p => p.requires_grad), lr: options.LearningRate, weight_decay: 0),
+                       (position, _) =>
+                       {
+                           foreach (var group in optimizer!.ParamGroups)
+                               group.LearningRate = CosineRate(options.LearningRate, position, options.Steps);
+                           using var scope = NewDisposeScope();
+                           var video = batches.Batch(position);                                  // (B, 3, F, 64, 64)
+                           Tensor mean;
+                           using (no_grad())
+                               mean = vae.EncodeUnchunked(video).Mean;                          // (B, z, T, h, w), frozen
+                           var reconstruction = vae.DecodeUnchunked(mean, clamp: false);
+                           return nn.functional.mse_loss(reconstruction, video).MoveToOuterDisposeScope();
+                       }, progress))
+            {
+                result = loop.Run(cancellationToken);
+                loop.Ema.CopyTo(vae);
+            }
+            return result;
+        }
+        finally
+        {
+            foreach (var parameter in frozen) parameter.requires_grad = true;
+            vae.eval();
+        }
+    }
+}
