@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using System.Diagnostics;
 using SemanticGen.Abstractions.Media;
@@ -67,8 +68,10 @@ internal static class BenchPipelineCommand
         table.AddRow($"generate one clip ({manifest.Sampling.Steps} steps, {video.Frames} frames, mp4 + sheet)", $"{clock.Elapsed.TotalSeconds:0.00} s");
 
         // 3. Memory over a long run (stage 1, the cheaper generator).
-        var (early, late) = MemoryOverSteps(components, leakSteps, cancellation);
-        table.AddRow($"RSS after {leakSteps / 10} / {leakSteps} training steps", $"{early:0} / {late:0} MiB ({late - early:+0;-0} MiB)");
+        var memory = MemoryOverSteps(components, leakSteps, cancellation);
+        var (early, half, late) = (memory[0].MiB, memory[memory.Count / 2].MiB, memory[^1].MiB);
+        table.AddRow($"RSS after {string.Join(" / ", memory.Select(m => m.Step))} training steps",
+            $"{string.Join(" / ", memory.Select(m => m.MiB.ToString("0", CultureInfo.InvariantCulture)))} MiB ({late - early:+0;-0} MiB from {memory[0].Step}, {late - half:+0;-0} MiB from {memory[memory.Count / 2].Step})");
         table.AddRow("peak RSS", $"{PeakMemory.ResidentMiB():0} MiB");
         table.AddRow("threads", $"{torch.get_num_threads()}");
         AnsiConsole.Write(table);
@@ -139,12 +142,17 @@ internal static class BenchPipelineCommand
         return (semantic, latent, clock.Elapsed.TotalSeconds);
     }
 
-    private static (double Early, double Late) MemoryOverSteps(PipelineComponents components, int steps, CancellationToken cancellation)
+    /// <summary>
+    /// RSS (MiB, after a full GC) at 10, 25, 50, 75 and 100 % of <paramref name="steps"/> stage-1 training steps. A leak
+    /// keeps growing between the later samples; allocator warm-up (glibc arenas, libtorch's caches) levels off.
+    /// </summary>
+    private static IReadOnlyList<(int Step, double MiB)> MemoryOverSteps(PipelineComponents components, int steps, CancellationToken cancellation)
     {
         var model = components.SemanticGenerator;
         model.train();
         using var optimizer = optim.AdamW(model.parameters(), lr: 1e-6);
-        double early = 0;
+        var marks = new[] { steps / 10, steps / 4, steps / 2, 3 * steps / 4, steps }.Where(m => m >= 1).Distinct().ToHashSet();
+        var samples = new List<(int, double)>();
         for (var i = 1; i <= steps; i++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -154,15 +162,15 @@ internal static class BenchPipelineCommand
                 SemanticLoss(components, 16).backward();
                 optimizer.step();
             }
-            if (i == steps / 10)
+            if (marks.Contains(i))
             {
                 GC.Collect();
-                early = PeakMemory.CurrentMiB();
+                GC.WaitForPendingFinalizers();
+                samples.Add((i, PeakMemory.CurrentMiB()));
             }
         }
-        GC.Collect();
         model.eval();
-        return (early, PeakMemory.CurrentMiB());
+        return samples;
     }
 
     private sealed class TempOutput : IDisposable

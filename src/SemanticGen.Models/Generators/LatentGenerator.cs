@@ -1,6 +1,7 @@
 using SemanticGen.Models.DiT;
 using TorchSharp;
 using static TorchSharp.torch;
+using SemanticGen.Abstractions;
 
 namespace SemanticGen.Models.Generators;
 
@@ -110,7 +111,7 @@ public sealed class LatentGenerator : nn.Module
         {
             vae.Frames / (double)semantic.Frames, vae.Height / (double)semantic.Height, vae.Width / (double)semantic.Width,
         }, ScalarType.Float64, device);                                                         // (3,)
-        return index.add(half).mul(scale).sub(half).MoveToOuterDisposeScope();                  // (Ns, 3)
+        return index.add(half, TorchScalars.One).mul(scale).sub(half).MoveToOuterDisposeScope();                  // (Ns, 3)
     }
 
     private void CheckSemantic(Tensor zSem, WanTokenGrid grid, long batch)

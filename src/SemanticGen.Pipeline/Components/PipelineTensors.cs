@@ -2,6 +2,7 @@ using SemanticGen.Encoders.VideoMAE2;
 using SemanticGen.Models.TextEncoder;
 using TorchSharp;
 using static TorchSharp.torch;
+using SemanticGen.Abstractions;
 
 namespace SemanticGen.Pipeline.Components;
 
@@ -36,7 +37,7 @@ public static class PipelineTensors
         using var scope = NewDisposeScope();
         var index = tensor(frameIndices.ToArray(), device: video.device);
         var frames = video.index_select(2, index).permute(0, 2, 1, 3, 4);              // (B, n, 3, H, W)
-        var unit = frames.add(One).mul(Half);                               // [0, 1]
+        var unit = frames.add(One, TorchScalars.One).mul(Half);                               // [0, 1]
         var mean = tensor(ImageNetMean, ScalarType.Float32, video.device).view(1, 1, 3, 1, 1);
         var std = tensor(ImageNetStd, ScalarType.Float32, video.device).view(1, 1, 3, 1, 1);
         return unit.sub(mean).div(std).MoveToOuterDisposeScope();
@@ -64,7 +65,7 @@ public static class PipelineTensors
     public static Tensor ToFrames(Tensor video)
     {
         using var scope = NewDisposeScope();
-        var scaled = video.clamp(MinusOne, One).add(One).mul(ByteScale).round();
+        var scaled = video.clamp(MinusOne, One).add(One, TorchScalars.One).mul(ByteScale).round();
         return scaled.permute(0, 2, 3, 4, 1).to(ScalarType.Byte).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -2,6 +2,7 @@ using SemanticGen.Encoders.VideoMAE2;
 using SemanticGen.Pipeline.Components;
 using TorchSharp;
 using static TorchSharp.torch;
+using SemanticGen.Abstractions;
 
 namespace SemanticGen.Pipeline.Evaluation;
 
@@ -33,7 +34,7 @@ public static class VideoQualityMetrics
         var pairs = (n - 1) / 2;                                                   // odd frames 1, 3, … with both neighbours
         var even = f.slice(0, 0, 2 * pairs + 1, 2);                                // frames 0, 2, …, 2·pairs
         using var half = 0.5.ToScalar();
-        var predicted = even.narrow(0, 0, pairs).add(even.narrow(0, 1, pairs)).mul(half);
+        var predicted = even.narrow(0, 0, pairs).add(even.narrow(0, 1, pairs), TorchScalars.One).mul(half);
         var actual = f.slice(0, 1, 2 * pairs, 2);                                  // frames 1, 3, …
         var mae = predicted.sub(actual).abs().mean().item<float>();
         return (255.0 - mae) / 255.0;
@@ -64,6 +65,6 @@ public static class VideoQualityMetrics
         var current = slots.narrow(0, 1, pairs - 1);
         var toFirst = nn.functional.cosine_similarity(first, current, 1).clamp_min(0);
         var toPrevious = nn.functional.cosine_similarity(previous, current, 1).clamp_min(0);
-        return toFirst.add(toPrevious).mul(half).mean().item<float>();
+        return toFirst.add(toPrevious, TorchScalars.One).mul(half).mean().item<float>();
     }
 }

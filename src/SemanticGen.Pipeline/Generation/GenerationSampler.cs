@@ -4,6 +4,7 @@ using SemanticGen.Models.DiT;
 using SemanticGen.Pipeline.Components;
 using TorchSharp;
 using static TorchSharp.torch;
+using SemanticGen.Abstractions;
 
 namespace SemanticGen.Pipeline.Generation;
 
@@ -67,7 +68,7 @@ public static class GenerationSampler
         using var scope = NewDisposeScope();
         var normalised = SampleSemantics(components, text, emptyText, seed, steps, guidance, progress);
         var (mean, std) = PipelineTensors.SemanticStatistics(components.Manifest);
-        return normalised.mul(std).add(mean).MoveToOuterDisposeScope();
+        return normalised.mul(std).add(mean, TorchScalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>Normalised latents (1, z, T, h, w) → uint8 frames (F, H, W, 3) through the VAE's chunked causal decoder.</summary>
