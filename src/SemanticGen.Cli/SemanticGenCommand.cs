@@ -44,20 +44,22 @@ public static class SemanticGenCommand
             weights,
             bench,
         };
-        root.Description = Summary + "\n\nAll commands:\n" + string.Join("\n", LeafCommands(root, prefix: ""));
+        var leaves = LeafCommands(root, prefix: "").ToList();
+        var width = leaves.Max(leaf => leaf.Path.Length) + 2;                     // the longest path, then two spaces
+        root.Description = Summary + "\n\nAll commands:\n" + string.Join("\n", leaves.Select(leaf => $"  {leaf.Path.PadRight(width)}{leaf.Description}"));
         return root;
     }
 
     private const string Summary = "SemanticGen.Pipelines: train, run and serve SemanticGen-style video generation.";
 
-    /// <summary>Every runnable command as "  path  description", so the root help lists nested ones too.</summary>
-    private static IEnumerable<string> LeafCommands(Command command, string prefix)
+    /// <summary>Every runnable command's path and description, so the root help lists nested ones too.</summary>
+    private static IEnumerable<(string Path, string? Description)> LeafCommands(Command command, string prefix)
     {
         foreach (var child in command.Subcommands)
         {
             var path = prefix.Length == 0 ? child.Name : $"{prefix} {child.Name}";
             if (child.Subcommands.Count == 0)
-                yield return $"  {path,-18}{child.Description}";
+                yield return (path, child.Description);
             else
                 foreach (var line in LeafCommands(child, path))
                     yield return line;

@@ -71,12 +71,15 @@ internal static class BenchPipelineCommand
         var memory = MemoryOverSteps(components, leakSteps, cancellation);
         var (early, half, late) = (memory[0].MiB, memory[memory.Count / 2].MiB, memory[^1].MiB);
         table.AddRow($"RSS after {string.Join(" / ", memory.Select(m => m.Step))} training steps",
-            $"{string.Join(" / ", memory.Select(m => m.MiB.ToString("0", CultureInfo.InvariantCulture)))} MiB ({late - early:+0;-0} MiB from {memory[0].Step}, {late - half:+0;-0} MiB from {memory[memory.Count / 2].Step})");
+            $"{string.Join(" / ", memory.Select(m => m.MiB.ToString("0", CultureInfo.InvariantCulture)))} MiB ({Signed(late - early)} MiB from {memory[0].Step}, {Signed(late - half)} MiB from {memory[memory.Count / 2].Step})");
         table.AddRow("peak RSS", $"{PeakMemory.ResidentMiB():0} MiB");
         table.AddRow("threads", $"{torch.get_num_threads()}");
         AnsiConsole.Write(table);
         return 0;
     }
+
+    /// <summary>Whole MiB with a sign: "+14", "-3", "0" (never "-0").</summary>
+    private static string Signed(double mib) => (Math.Round(mib) + 0.0).ToString("+0;-0;0", CultureInfo.InvariantCulture);
 
     private static Tensor LatentLoss(PipelineComponents components, int batch)
     {

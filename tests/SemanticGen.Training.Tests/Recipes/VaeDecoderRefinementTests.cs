@@ -43,6 +43,24 @@ public sealed class VaeDecoderRefinementTests
         VaeDecoderRefinement.IsDecoderParameter("quant_conv.weight").Should().BeFalse();
     }
 
+    [Fact]
+    public void The_border_weighted_loss_is_mse_at_weight_one_and_counts_edge_errors_more()
+    {
+        using var scope = torch.NewDisposeScope();
+        var target = torch.zeros([2, 3, 5, 8, 8]);
+        var inside = target.clone();
+        inside[.., .., .., 4, 4] = torch.tensor(1f);                                     // an error away from the edge
+        var edge = target.clone();
+        edge[.., .., .., 0, 4] = torch.tensor(1f);                                       // the same error on the edge ring
+        VaeDecoderRefinement.BorderWeightedMse(inside, target, 2, 1).item<float>()
+            .Should().BeApproximately(torch.nn.functional.mse_loss(inside, target).item<float>(), 1e-7f);
+        var weightedInside = VaeDecoderRefinement.BorderWeightedMse(inside, target, 2, 10).item<float>();
+        var weightedEdge = VaeDecoderRefinement.BorderWeightedMse(edge, target, 2, 10).item<float>();
+        weightedEdge.Should().BeApproximately(10 * weightedInside, 1e-6f);
+        // 8×8 with a 2-pixel ring: 48 edge pixels of weight 10, 16 inner of weight 1 → Σw = 496.
+        weightedInside.Should().BeApproximately(1f / 496, 1e-7f);
+    }
+
     private static torch.Tensor Latents(WanVae vae, torch.Tensor video)
     {
         using var noGrad = torch.no_grad();

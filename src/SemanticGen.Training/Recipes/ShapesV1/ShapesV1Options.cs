@@ -15,8 +15,8 @@ public sealed record ShapesV1Options
     public double VaeLearningRate { get; init; } = 5e-4;
 
     /// <summary>
-    /// The last stage: the VAE decoder refined with the encoder frozen (<see cref="VaeDecoderRefinement"/>, batch 4 × 9
-    /// frames, cosine from <see cref="DecoderLearningRate"/> to 0); latents and generators are unaffected.
+    /// The last stage: the VAE decoder refined with the encoder frozen (<see cref="VaeDecoderRefinement"/>, whole
+    /// 49-frame clips, cosine from <see cref="DecoderLearningRate"/> to 0); latents and generators are unaffected.
     /// </summary>
     public long DecoderSteps { get; init; } = 1000;
     public double DecoderLearningRate { get; init; } = 2e-4;
