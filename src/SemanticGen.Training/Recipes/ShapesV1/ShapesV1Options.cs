@@ -18,7 +18,7 @@ public sealed record ShapesV1Options
     /// The last stage: the VAE decoder refined with the encoder frozen (<see cref="VaeDecoderRefinement"/>, whole
     /// 49-frame clips, cosine from <see cref="DecoderLearningRate"/> to 0); latents and generators are unaffected.
     /// </summary>
-    public long DecoderSteps { get; init; } = 1000;
+    public long DecoderSteps { get; init; } = 600;
     public double DecoderLearningRate { get; init; } = 2e-4;
 
     /// <summary>The semantic encoder's masked-autoencoding pretraining (tube masking of <see cref="MaskRatio"/> of the patches).</summary>

@@ -86,11 +86,14 @@ public sealed class ShapesStoryData : IDisposable
     }
 
     /// <summary>Features of the samples, shot-major: (B, K·Ns, E).</summary>
-    public Tensor FeaturesOf(IReadOnlyList<StoryWindow> windows)
+    public Tensor FeaturesOf(IReadOnlyList<StoryWindow> windows) => TokensOf(Features, windows);
+
+    /// <summary>Per-shot tokens (N, S, n, d) (e.g. <see cref="Features"/>, or stage-1 targets) of the samples' shots, shot-major: (B, K·n, d).</summary>
+    public Tensor TokensOf(Tensor perShot, IReadOnlyList<StoryWindow> windows)
     {
         using var scope = NewDisposeScope();
         var shots = SameShots(windows);
-        var selected = Features.flatten(0, 1).index_select(0, Rows(windows, ShotsPerStory));    // (B·K, Ns, E)
+        var selected = perShot.flatten(0, 1).index_select(0, Rows(windows, ShotsPerStory));     // (B·K, n, d)
         return selected.reshape(windows.Count, shots * selected.shape[1], selected.shape[2]).MoveToOuterDisposeScope();
     }
 

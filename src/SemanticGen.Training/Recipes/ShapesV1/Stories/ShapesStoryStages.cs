@@ -50,8 +50,7 @@ public static class ShapesStoryStages
             using var scope = NewDisposeScope();
             var shots = SemanticShots(position, maxShots);
             var windows = data.Windows(seed, position, batch, shots);
-            var rows = tensor(windows.SelectMany(w => Enumerable.Range(w.First, w.Shots).Select(s => (long)(w.Story * data.ShotsPerStory + s))).ToArray());
-            var x0 = targets.flatten(0, 1).index_select(0, rows).reshape(batch, shots * grid.Count, -1); // (B, K·Ns, d)
+            var x0 = data.TokensOf(targets, windows);                                          // (B, K·Ns, d)
             var text = data.TextOf(windows, textDropout, rng);                                  // (B, K·L, D)
             var noise = randn(x0.shape, generator: rng);
             var t = TimestepSampling.LogitNormal(rng, batch);                                   // (B)
