@@ -17,8 +17,8 @@ namespace SemanticGen.Cli.Commands;
 /// <summary>
 /// `bench pipeline`: the speed of a pipeline's models at their own sizes on this machine — training step time and
 /// tokens/s of both generators (AdamW steps on random data of the training shapes), sampling ms per Euler step (with
-/// guidance: two forwards), end-to-end time of one clip (both stages, decode, mp4), peak RSS, and RSS after
-/// <c>--leak-steps</c> training steps against after 10 % of them (memory must not grow).
+/// guidance: two forwards), end-to-end time of one clip (both stages, decode, mp4), peak RSS, and
+/// RSS at 10, 25, 50, 75 and 100 % of <c>--leak-steps</c> stage-1 training steps (memory must level off, not keep growing).
 /// </summary>
 internal static class BenchPipelineCommand
 {
