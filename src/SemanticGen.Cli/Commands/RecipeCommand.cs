@@ -14,7 +14,7 @@ internal static class RecipeCommand
 {
     public static Command Recipe() =>
         new("recipe", "Train a whole pipeline with one command.") {
-            Build("shapes-v1", "Train the default Shapes World pipeline: VAE, encoder, stage 2, stage 1 (CPU); re-run to resume.", until: null),
+            Build("shapes-v1", "Train the default Shapes World pipeline: VAE, encoder, latent cache, stage 2, stage 1, decoder refinement (CPU); re-run to resume.", until: null),
             StoryRecipeCommand.Build(),
         };
 

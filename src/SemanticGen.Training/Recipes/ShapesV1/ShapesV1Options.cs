@@ -10,7 +10,7 @@ public sealed record ShapesV1Options
     /// learning rate (batch 2). With the He initialisation (<see cref="SemanticGen.Models.VideoVae.WanVae.InitializeForTraining"/>)
     /// 5e-4 trains without the average-clip collapse that PyTorch's default initialisation ran into at every rate tried.
     /// </summary>
-    public long VaeSteps { get; init; } = 1500;
+    public long VaeSteps { get; init; } = 2500;
     public int VaeFrames { get; init; } = 9;
     public double VaeLearningRate { get; init; } = 5e-4;
 
@@ -31,7 +31,7 @@ public sealed record ShapesV1Options
     public int CachedClips { get; init; } = 2048;
 
     /// <summary>Stage 2 (compressor + latent generator, trained together).</summary>
-    public long LatentSteps { get; init; } = 3000;
+    public long LatentSteps { get; init; } = 6000;
     public int LatentBatch { get; init; } = 8;
     public double LatentLearningRate { get; init; } = 5e-4;
 
@@ -39,7 +39,7 @@ public sealed record ShapesV1Options
     public double KlWeight { get; init; } = 1e-3;
 
     /// <summary>Stage 1 (semantic generator).</summary>
-    public long SemanticSteps { get; init; } = 3000;
+    public long SemanticSteps { get; init; } = 6000;
     public int SemanticBatch { get; init; } = 16;
     public double SemanticLearningRate { get; init; } = 5e-4;
 
