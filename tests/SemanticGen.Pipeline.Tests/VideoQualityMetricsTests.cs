@@ -47,3 +47,45 @@ public sealed class VideoQualityMetricsTests(TinyPipelineFixture pipeline) : ICl
         json["split"]!.GetValue<string>().Should().Be("holdout");
     }
 }
+
+/// <summary>The stage-2-alone evaluation (<c>eval --clip-semantics</c>): conditioned on a rendered clip's z_sem, without stage 1.</summary>
+public sealed class ClipSemanticsEvaluationTests(TinyPipelineFixture pipeline) : IClassFixture<TinyPipelineFixture>
+{
+    private static readonly Data.ShapesWorld.ShapesComposition Composition = Data.ShapesWorld.ShapesSplit.Compositions(Data.ShapesWorld.ShapesSplitKind.Holdout)[0];
+
+    [Fact]
+    public void Stage_two_from_clip_semantics_does_not_depend_on_the_semantic_generator_while_generation_does()
+    {
+        using var components = Components.PipelineComponents.Load(pipeline.Folder);                 // its own copy: the weights change below
+        using (no_grad())
+        {
+            // The untrained stage 2 ignores z_sem (its semantic embedding starts at zero): give every weight a random offset.
+            using var seeded = new Generator(7);
+            foreach (var parameter in components.LatentGenerator.parameters())
+                parameter.add_(randn(parameter.shape, generator: seeded), 0.05);
+        }
+        using var fromClip = ShapesEvaluation.FramesFromClipSemantics(components, Composition, clipSeed: 3, steps: 2, guidance: 3);
+        using var generated = Generation.InProcessGeneration.Frames(components, Composition.Caption, 3, steps: 2, guidance: 3);
+        using (no_grad())
+        {
+            foreach (var parameter in components.SemanticGenerator.parameters())
+                parameter.add_(ones_like(parameter), 0.5);
+        }
+        using var fromClipAfter = ShapesEvaluation.FramesFromClipSemantics(components, Composition, clipSeed: 3, steps: 2, guidance: 3);
+        using var generatedAfter = Generation.InProcessGeneration.Frames(components, Composition.Caption, 3, steps: 2, guidance: 3);
+
+        fromClip.shape.Should().Equal(49, 64, 64, 3);
+        fromClipAfter.equal(fromClip).all().item<bool>().Should().BeTrue("stage 2 takes the clip's z_sem, not stage 1's");
+        generatedAfter.equal(generated).all().item<bool>().Should().BeFalse("the generated path does go through stage 1 (else the first check proves nothing)");
+        fromClip.equal(generated).all().item<bool>().Should().BeFalse();
+    }
+
+    [Fact]
+    public void Stage_two_from_clip_semantics_scores_the_requested_number_of_held_out_prompts()
+    {
+        var result = ShapesEvaluation.RunFromClipSemantics(pipeline.Components, Data.ShapesWorld.ShapesSplitKind.Holdout, count: 2, seed: 0, steps: 1,
+            cancellationToken: TestContext.Current.CancellationToken);
+        result.Scores.Should().HaveCount(2);
+        result.Scores.Should().OnlyContain(s => Data.ShapesWorld.ShapesSplit.IsHeldOut(s.Prompt));
+    }
+}

@@ -51,20 +51,59 @@ public static class ShapesEvaluation
     /// passed through the pipeline's VAE (encode, decode) instead of generated — what a perfect generator could score.
     /// </summary>
     public static ShapesEvaluationResult RunReconstruction(PipelineComponents components, ShapesSplitKind split, int count, long seed,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        Evaluate(components, split, count, seed, progress, cancellationToken, (composition, clipSeed) => ReconstructedFrames(components, composition, clipSeed));
+
+    /// <summary>
+    /// Stage 2 alone: the same prompts, but stage 2 is conditioned on the z_sem of a rendered clip of the prompt
+    /// (<see cref="FramesFromClipSemantics"/>) instead of stage 1's sample. Set beside <see cref="Run"/>, it splits the
+    /// generated clips' errors between the two stages: what this run gets right and <see cref="Run"/> gets wrong,
+    /// stage 1 planned wrong.
+    /// </summary>
+    public static ShapesEvaluationResult RunFromClipSemantics(PipelineComponents components, ShapesSplitKind split, int count, long seed,
+        int? steps = null, double? guidance = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        Evaluate(components, split, count, seed, progress, cancellationToken, (composition, clipSeed) =>
+            FramesFromClipSemantics(components, composition, clipSeed, steps ?? components.Manifest.Sampling.Steps, guidance ?? components.Manifest.Sampling.Guidance));
+
+    /// <summary>A rendered clip of the composition through the VAE (encode, posterior mean, decode): uint8 frames (F, H, W, 3).</summary>
+    public static Tensor ReconstructedFrames(PipelineComponents components, ShapesComposition composition, long clipSeed)
     {
-        return Evaluate(components, split, count, seed, progress, cancellationToken, (composition, clipSeed) =>
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            using var scale = (2.0 / 255.0).ToScalar();
-            using var one = 1.0.ToScalar();
-            var source = new ShapesClipSource(clipSeed, [composition]);                              // a start that fits the motion
-            var rendered = source.Render(source.ClipAt(0));                                         // (F, H, W, 3)
-            var video = rendered.permute(3, 0, 1, 2).unsqueeze(0).to(ScalarType.Float32).mul(scale).sub(one);
-            using var posterior = components.Vae.Encode(video);
-            return PipelineTensors.ToFrames(components.Vae.Decode(posterior.Mean))[0].MoveToOuterDisposeScope();
-        });
+        ArgumentNullException.ThrowIfNull(components);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var video = RenderedVideo(composition, clipSeed);                                          // (1, 3, F, H, W)
+        using var posterior = components.Vae.Encode(video);
+        return PipelineTensors.ToFrames(components.Vae.Decode(posterior.Mean))[0].MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Stage 2 and the decoder on the z_sem of a rendered clip of the composition — semantic encoder → compressor μ,
+    /// what stage 1 is trained to produce — with the composition's caption and the clip seed's stage-2 noise: uint8
+    /// frames (F, H, W, 3). The semantic generator takes no part.
+    /// </summary>
+    public static Tensor FramesFromClipSemantics(PipelineComponents components, ShapesComposition composition, long clipSeed, int steps, double guidance)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var manifest = components.Manifest;
+        var video = RenderedVideo(composition, clipSeed);                                          // (1, 3, F, H, W)
+        var features = PipelineTensors.SemanticFeatures(components.SemanticEncoder, video, manifest.SemanticSampling); // (1, N, E)
+        var zSem = components.Compressor.Compress(features).Mean;                                  // (1, N, d), μ space
+        var (text, empty) = GenerationSampler.TextStates(components, composition.Caption);
+        var latents = GenerationSampler.SampleLatents(components, zSem, text, empty, clipSeed, steps, guidance, null);
+        return GenerationSampler.DecodeFrames(components, latents).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A rendered Shapes World clip of the composition (a start that fits its motion), (1, 3, F, H, W) in [−1, 1].</summary>
+    private static Tensor RenderedVideo(ShapesComposition composition, long clipSeed)
+    {
+        using var scope = NewDisposeScope();
+        using var scale = (2.0 / 255.0).ToScalar();
+        using var one = 1.0.ToScalar();
+        var source = new ShapesClipSource(clipSeed, [composition]);
+        var rendered = source.Render(source.ClipAt(0));                                             // (F, H, W, 3) uint8
+        return rendered.permute(3, 0, 1, 2).unsqueeze(0).to(ScalarType.Float32).mul(scale).sub(one).MoveToOuterDisposeScope();
     }
 
     private static ShapesEvaluationResult Evaluate(PipelineComponents components, ShapesSplitKind split, int count, long seed,
