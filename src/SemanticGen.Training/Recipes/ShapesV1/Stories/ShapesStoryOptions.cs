@@ -17,7 +17,7 @@ public sealed record ShapesStoryOptions
     /// <summary>Shots per cached story; training samples are runs of consecutive shots from them.</summary>
     public int ShotsPerStory { get; init; } = 8;
 
-    public long SemanticSteps { get; init; } = 1500;
+    public long SemanticSteps { get; init; } = 2000;
     public int SemanticBatch { get; init; } = 8;
 
     /// <summary>Stage-1 samples hold 2 … this many shots (cycling with the step), so attention meets long relative offsets.</summary>
@@ -25,7 +25,7 @@ public sealed record ShapesStoryOptions
 
     public double SemanticLearningRate { get; init; } = 2e-4;
 
-    public long LatentSteps { get; init; } = 1000;
+    public long LatentSteps { get; init; } = 3000;
     public int LatentBatch { get; init; } = 2;
 
     /// <summary>Shots per stage-2 sample (windowed attention; at least 2 so a shifted window straddles a boundary).</summary>
