@@ -77,6 +77,16 @@ public sealed class ShapesV1RecipeTests
         bad.Should().Throw<ArgumentException>().WithMessage("*--text-dropout*1.5*");
     }
 
+    [Fact]
+    public void The_recipe_identity_names_the_decoder_foreground_weight_only_when_it_is_set()
+    {
+        var plain = ShapesV1Recipe.RecipeIdentity(Tiny);
+        plain.Should().NotContain(nameof(ShapesV1Options.DecoderForegroundWeight), "folders trained before the option existed must keep resuming");
+        ShapesV1Recipe.RecipeIdentity(Tiny with { DecoderForegroundWeight = 4 }).Should().Contain($"\"{nameof(ShapesV1Options.DecoderForegroundWeight)}\":4");
+        var bad = () => (Tiny with { DecoderForegroundWeight = 0.5 }).Validate();
+        bad.Should().Throw<ArgumentException>().WithMessage("*--decoder-foreground-weight*0.5*");
+    }
+
     private static string LossOf(string line) => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("loss").GetRawText();
 
     private static void CopyFolder(string from, string to)

@@ -52,13 +52,42 @@ public sealed class VaeDecoderRefinementTests
         inside[.., .., .., 4, 4] = torch.tensor(1f);                                     // an error away from the edge
         var edge = target.clone();
         edge[.., .., .., 0, 4] = torch.tensor(1f);                                       // the same error on the edge ring
-        VaeDecoderRefinement.BorderWeightedMse(inside, target, 2, 1).item<float>()
+        VaeDecoderRefinement.WeightedMse(inside, target, VaeDecoderRefinement.PixelWeights(target, 2, 1, 1)).item<float>()
             .Should().BeApproximately(torch.nn.functional.mse_loss(inside, target).item<float>(), 1e-7f);
-        var weightedInside = VaeDecoderRefinement.BorderWeightedMse(inside, target, 2, 10).item<float>();
-        var weightedEdge = VaeDecoderRefinement.BorderWeightedMse(edge, target, 2, 10).item<float>();
+        var ringWeights = VaeDecoderRefinement.PixelWeights(target, 2, 10, 1);
+        var weightedInside = VaeDecoderRefinement.WeightedMse(inside, target, ringWeights).item<float>();
+        var weightedEdge = VaeDecoderRefinement.WeightedMse(edge, target, ringWeights).item<float>();
         weightedEdge.Should().BeApproximately(10 * weightedInside, 1e-6f);
-        // 8×8 with a 2-pixel ring: 48 edge pixels of weight 10, 16 inner of weight 1 → Σw = 496.
+        // 8×8 with a 2-pixel ring: 48 edge pixels of weight 10, 16 inner of weight 1 → Σw = 496 per frame.
         weightedInside.Should().BeApproximately(1f / 496, 1e-7f);
+    }
+
+    [Fact]
+    public void The_foreground_weight_falls_on_pixels_that_differ_from_the_frame_corner()
+    {
+        using var scope = torch.NewDisposeScope();
+        var target = torch.full([1, 3, 2, 8, 8], -0.8f);                                  // a dark background
+        target[.., 0, 1, 3..5, 3..5] = torch.tensor(0.9f);                               // frame 1: a 2×2 object, red channel only
+        var weights = VaeDecoderRefinement.PixelWeights(target, 2, 1, 5);                 // (1, 1, 2, 8, 8)
+        weights.shape.Should().Equal(1, 1, 2, 8, 8);
+        weights[0, 0, 0].sum().item<float>().Should().Be(64, "frame 0 has no object");
+        weights[0, 0, 1, 3..5, 3..5].eq(5).all().item<bool>().Should().BeTrue();
+        weights[0, 0, 1].sum().item<float>().Should().Be(60 + 4 * 5);
+        // Border 3 and foreground 5 overlap at an object on the edge: the larger weight wins.
+        var onEdge = torch.full([1, 3, 1, 8, 8], -0.8f);
+        onEdge[.., .., .., 3, 0] = torch.tensor(0.5f);
+        var both = VaeDecoderRefinement.PixelWeights(onEdge, 2, 3, 5);
+        both[0, 0, 0, 3, 0].item<float>().Should().Be(5);
+        both[0, 0, 0, 4, 0].item<float>().Should().Be(3);
+        both[0, 0, 0, 4, 4].item<float>().Should().Be(1);
+    }
+
+    [Fact]
+    public void The_checkpoint_identity_is_unchanged_by_the_foreground_option_left_at_one()
+    {
+        var plain = new VaeDecoderRefinementOptions();
+        VaeDecoderRefinement.ConfigHash(plain).Should().Be("vae-decoder-refinement-v2|1|49|2|1|0.0002|0|0.995");
+        VaeDecoderRefinement.ConfigHash(plain with { ForegroundWeight = 4 }).Should().NotBe(VaeDecoderRefinement.ConfigHash(plain));
     }
 
     private static torch.Tensor Latents(WanVae vae, torch.Tensor video)

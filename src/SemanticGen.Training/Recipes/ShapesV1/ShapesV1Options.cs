@@ -21,6 +21,14 @@ public sealed record ShapesV1Options
     public long DecoderSteps { get; init; } = 600;
     public double DecoderLearningRate { get; init; } = 2e-4;
 
+    /// <summary>
+    /// The decoder stage's weight on object pixels (<see cref="VaeDecoderRefinementOptions.ForegroundWeight"/>); null is
+    /// plain MSE (weight 1), the default and what models/shapes-v1 used. Left out of the recipe identity while null, so
+    /// folders trained before the option existed keep resuming.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? DecoderForegroundWeight { get; init; }
+
     /// <summary>The semantic encoder's masked-autoencoding pretraining (tube masking of <see cref="MaskRatio"/> of the patches).</summary>
     public long EncoderSteps { get; init; } = 600;
     public int EncoderBatch { get; init; } = 8;
@@ -68,6 +76,8 @@ public sealed record ShapesV1Options
         Require(TextDropout is >= 0 and < 1, $"--text-dropout must lie in [0, 1), found {TextDropout}");
         Require(EmaDecay is >= 0 and <= 1, $"--ema must lie in [0, 1], found {EmaDecay}");
         Require(CheckpointEvery >= 1, "--checkpoint-every must be at least 1");
+        Require(DecoderForegroundWeight is null || (DecoderForegroundWeight >= 1 && double.IsFinite(DecoderForegroundWeight.Value)),
+            $"--decoder-foreground-weight must be at least 1, found {DecoderForegroundWeight}");
         foreach (var lr in new[] { VaeLearningRate, EncoderLearningRate, LatentLearningRate, SemanticLearningRate, DecoderLearningRate })
             Require(lr > 0 && double.IsFinite(lr), $"learning rates must be positive, found {lr}");
         return this;

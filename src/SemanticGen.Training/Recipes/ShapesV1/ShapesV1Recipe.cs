@@ -198,6 +198,7 @@ public static class ShapesV1Recipe
         var refinement = new VaeDecoderRefinementOptions
         {
             Steps = options.DecoderSteps, LearningRate = options.DecoderLearningRate, Seed = options.Seed + 21, CheckpointEvery = options.CheckpointEvery,
+            ForegroundWeight = options.DecoderForegroundWeight ?? 1,
         };
         var evaluation = new ShapesVideoBatches(options.Seed + ShapesVaeTraining.EvaluationSeedOffset, ShapesVaeTraining.EvaluationClips, options.VaeFrames);
         using var heldOut = evaluation.Batch(0);
