@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SemanticGen.Abstractions.Generation;
 using SemanticGen.Abstractions.Media;
 using SemanticGen.Data.ShapesWorld;
+using SemanticGen.Data.ShapesWorld.Scoring;
 using SemanticGen.Data.ShapesWorld.Stories;
 using SemanticGen.Media;
 using SemanticGen.Models.DiT;
@@ -176,6 +177,20 @@ public sealed class LongVideoTests(TinyPipelineFixture pipeline) : IClassFixture
         LongVideoMetrics.Drift([1, 1, 1, 1, 1, 0.5]).Should().Be(0.5);                 // ⌈0.9⌉ = 1 shot at each end
         LongVideoMetrics.Drift([1, 1, 1, 1, 1, 1, 0.5]).Should().Be(0.25);             // ⌈1.05⌉ = 2
         LongVideoMetrics.Median([3, 1, 2, 10]).Should().Be(2.5);
+    }
+
+    [Fact]
+    public void Identity_is_anchored_on_shot_one_while_the_modal_identity_counts_the_most_frequent_subject()
+    {
+        static ShapesDetection D(ShapeColour? colour, ShapeKind? shape) =>
+            new(ShapeBackground.Gray, colour, shape, ShapeMotion.StaysStill, 49, colour is null ? 0 : 49, null, null, null);
+        var redCircle = D(ShapeColour.Red, ShapeKind.Circle);
+        // Shot 1 misdetected as a triangle, the other four the same red circle but one shot without an object.
+        IReadOnlyList<ShapesDetection> story = [D(ShapeColour.Red, ShapeKind.Triangle), redCircle, redCircle, redCircle, D(null, null)];
+        LongVideoMetrics.IdentityConsistency(story).Should().Be(0.0);
+        LongVideoMetrics.ModalIdentity(story).Should().Be(3.0 / 5);
+        LongVideoMetrics.ModalIdentity([redCircle, D(ShapeColour.Blue, ShapeKind.Square)]).Should().Be(0.5, "a tie takes the pair seen first");
+        LongVideoMetrics.ModalIdentity([D(null, null), D(null, null)]).Should().Be(0.0);
     }
 
     private sealed class StageProgress(Action<GenerationProgress> report) : IProgress<GenerationProgress>

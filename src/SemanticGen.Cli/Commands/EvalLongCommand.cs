@@ -79,6 +79,7 @@ internal static class EvalLongCommand
         Row("per-shot colour / shape / motion / background", r => $"{r.Accuracy.Colour:P0} / {r.Accuracy.Shape:P0} / {r.Accuracy.Motion:P0} / {r.Accuracy.Background:P0}");
         Row("per-shot all correct (target ≥ 70 %)", r => $"{r.Accuracy.AllCorrect:P1}");
         Row("identity consistency (target ≥ 95 %)", r => $"{r.Identity:P1}");
+        Row("identity vs the story's most frequent subject (diagnostic)", r => $"{r.ModalIdentity:P1}");
         Row("boundary jump median (target ≤ 4 px)", r => $"{r.MedianJump:0.00} px");
         Row("boundary jump mean", r => $"{r.MeanJump:0.00} px");
         Row("boundaries without an object", r => $"{r.MissingJumps}");

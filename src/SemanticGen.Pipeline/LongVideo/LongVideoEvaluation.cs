@@ -15,11 +15,14 @@ public sealed record LongVideoStoryResult(string Outline, IReadOnlyList<ShapesSc
 {
     public double Identity => LongVideoMetrics.IdentityConsistency([.. Scores.Select(s => s.Detected)]);
 
+    public double ModalIdentity => LongVideoMetrics.ModalIdentity([.. Scores.Select(s => s.Detected)]);
+
     public JsonObject ToJson() => new()
     {
         ["outline"] = Outline,
         ["seconds"] = Seconds,
         ["identity_consistency"] = Identity,
+        ["identity_modal"] = ModalIdentity,
         ["boundary_jumps_px"] = new JsonArray([.. Jumps.Select(j => (JsonNode?)j)]),
         ["temporal_flickering"] = new JsonArray([.. Flickering.Select(f => (JsonNode)f)]),
         ["subject_consistency"] = new JsonArray([.. SubjectConsistency.Select(f => (JsonNode)f)]),
@@ -35,6 +38,9 @@ public sealed record LongVideoEvaluationResult(string Pipeline, IReadOnlyList<Lo
 
     /// <summary>Mean over stories of the fraction of shots 2…S with shot 1's detected colour and shape.</summary>
     public double Identity => Stories.Average(s => s.Identity);
+
+    /// <summary>Mean over stories of the fraction of shots with the story's most frequent detected colour and shape.</summary>
+    public double ModalIdentity => Stories.Average(s => s.ModalIdentity);
 
     private IReadOnlyList<double> Jumps => [.. Stories.SelectMany(s => s.Jumps).OfType<double>()];
 
@@ -62,6 +68,7 @@ public sealed record LongVideoEvaluationResult(string Pipeline, IReadOnlyList<Lo
         ["stories"] = Stories.Count,
         ["shot_accuracy"] = Accuracy.ToJson(),
         ["identity_consistency"] = Identity,
+        ["identity_modal"] = ModalIdentity,
         ["boundary_jump_px_median"] = double.IsNaN(MedianJump) ? null : MedianJump,
         ["boundary_jump_px_mean"] = double.IsNaN(MeanJump) ? null : MeanJump,
         ["boundary_jumps_missing"] = MissingJumps,

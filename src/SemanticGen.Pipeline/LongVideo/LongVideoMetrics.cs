@@ -26,6 +26,20 @@ public static class LongVideoMetrics
     }
 
     /// <summary>
+    /// Fraction of all S shots whose detected colour and shape equal the story's most frequent detected pair (ties: the
+    /// pair seen first); shots without a detection count as mismatches, 0 when no shot has one. A diagnostic beside
+    /// <see cref="IdentityConsistency"/>: one misdetected shot 1 does not sink a story that is otherwise consistent.
+    /// </summary>
+    public static double ModalIdentity(IReadOnlyList<ShapesDetection> shots)
+    {
+        ArgumentNullException.ThrowIfNull(shots);
+        var detected = shots.Where(d => d.Colour is not null && d.Shape is not null).Select(d => (d.Colour, d.Shape)).ToList();
+        if (detected.Count == 0) return 0.0;
+        var modal = detected.GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => detected.IndexOf(g.Key)).First().Key;
+        return detected.Count(p => p == modal) / (double)shots.Count;
+    }
+
+    /// <summary>
     /// Per boundary s → s + 1, the centroid jump in px between the last frame of shot s and the first frame of shot
     /// s + 1 (<see cref="ShapesScorer.Centroids"/> of each shot); null where either frame has no object.
     /// </summary>
