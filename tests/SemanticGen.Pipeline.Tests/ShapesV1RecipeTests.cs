@@ -87,6 +87,15 @@ public sealed class ShapesV1RecipeTests
         bad.Should().Throw<ArgumentException>().WithMessage("*--decoder-foreground-weight*0.5*");
     }
 
+    [Fact]
+    public void The_recipe_identity_names_the_decoder_recolour_fraction_only_when_it_is_set()
+    {
+        ShapesV1Recipe.RecipeIdentity(Tiny).Should().NotContain(nameof(ShapesV1Options.DecoderRecolourFraction), "folders trained before the option existed must keep resuming");
+        ShapesV1Recipe.RecipeIdentity(Tiny with { DecoderRecolourFraction = 0.5 }).Should().Contain($"\"{nameof(ShapesV1Options.DecoderRecolourFraction)}\":0.5");
+        var bad = () => (Tiny with { DecoderRecolourFraction = 2 }).Validate();
+        bad.Should().Throw<ArgumentException>().WithMessage("*--decoder-recolour*2*");
+    }
+
     private static string LossOf(string line) => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("loss").GetRawText();
 
     private static void CopyFolder(string from, string to)

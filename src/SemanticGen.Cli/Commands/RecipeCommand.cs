@@ -34,11 +34,12 @@ internal static class RecipeCommand
         var semanticBatch = new Option<int>("--semantic-batch") { Description = "Stage-1 clips per step.", DefaultValueFactory = _ => d.SemanticBatch };
         var decoderSteps = new Option<long>("--decoder-steps") { Description = "VAE decoder refinement steps (encoder frozen), the last stage.", DefaultValueFactory = _ => d.DecoderSteps };
         var decoderForeground = new Option<double?>("--decoder-foreground-weight") { Description = "Loss weight of object pixels in the decoder stage (default: plain MSE; models/shapes-v1 used 10)." };
+        var decoderRecolour = new Option<double?>("--decoder-recolour") { Description = "Fraction of decoder-stage clips whose object gets a random off-palette colour (never one that reads as a held-out composition); default 0." };
         var kl = new Option<double>("--kl-weight") { Description = "Weight of the compressor's KL term in the stage-2 loss.", DefaultValueFactory = _ => d.KlWeight };
         var dropout = new Option<double>("--text-dropout") { Description = "Probability of training on the empty prompt (for guidance).", DefaultValueFactory = _ => d.TextDropout };
         var every = new Option<long>("--checkpoint-every") { Description = "Steps between checkpoints in every stage.", DefaultValueFactory = _ => d.CheckpointEvery };
 
-        var command = new Command(name, description) { output, seed, vaeSteps, encoderSteps, clips, latentSteps, latentBatch, semanticSteps, semanticBatch, decoderSteps, decoderForeground, kl, dropout, every };
+        var command = new Command(name, description) { output, seed, vaeSteps, encoderSteps, clips, latentSteps, latentBatch, semanticSteps, semanticBatch, decoderSteps, decoderForeground, decoderRecolour, kl, dropout, every };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(output)!.FullName, new ShapesV1Options
         {
             Seed = parse.GetValue(seed),
@@ -51,6 +52,7 @@ internal static class RecipeCommand
             SemanticBatch = parse.GetValue(semanticBatch),
             DecoderSteps = parse.GetValue(decoderSteps),
             DecoderForegroundWeight = parse.GetValue(decoderForeground),
+            DecoderRecolourFraction = parse.GetValue(decoderRecolour),
             KlWeight = parse.GetValue(kl),
             TextDropout = parse.GetValue(dropout),
             CheckpointEvery = parse.GetValue(every),

@@ -19,6 +19,9 @@ public sealed record ShapeColour(string Word, Rgb Rgb) : ICaptionWord
     /// <summary>The six colours in the spec's order.</summary>
     public static IReadOnlyList<ShapeColour> All { get; } = [Red, Green, Blue, Yellow, White, Purple];
 
+    /// <summary>The palette colour nearest to (<paramref name="r"/>, <paramref name="g"/>, <paramref name="b"/>) in RGB (the scorer's colour rule; ties go to the earlier colour).</summary>
+    public static ShapeColour NearestTo(double r, double g, double b) => All.MinBy(c => c.Rgb.DistanceTo(r, g, b))!;
+
     /// <inheritdoc />
     public override string ToString() => Word;
 }

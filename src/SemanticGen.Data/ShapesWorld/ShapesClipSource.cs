@@ -60,6 +60,13 @@ public sealed class ShapesClipSource : IEnumerable<ShapesClip>
     /// <summary>Renders <paramref name="clip"/>; the caller owns the (T, H, W, 3) uint8 tensor.</summary>
     public torch.Tensor Render(ShapesClip clip) => _renderer.Render(clip);
 
+    /// <summary>Renders <paramref name="clip"/> with its object painted <paramref name="objectColour"/>; the caller owns the (T, H, W, 3) uint8 tensor.</summary>
+    public torch.Tensor Render(ShapesClip clip, Rgb objectColour)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        return _renderer.Render(clip.Composition, clip.Start, objectColour);
+    }
+
     /// <summary>The infinite sequence of clips from index 0 (use Take).</summary>
     public IEnumerator<ShapesClip> GetEnumerator() => Enumerate(0).GetEnumerator();
 

@@ -45,9 +45,20 @@ public sealed class ShapesRenderer
     public Tensor Render(ShapesComposition composition, CanvasPoint start)
     {
         ArgumentNullException.ThrowIfNull(composition);
+        return Render(composition, start, composition.Colour.Rgb);
+    }
+
+    /// <summary>
+    /// Renders <paramref name="composition"/> with its object painted <paramref name="objectColour"/> instead of the
+    /// palette colour its caption names (shape, motion and background as the composition says). The caller owns the
+    /// (T, H, W, 3) uint8 tensor.
+    /// </summary>
+    public Tensor Render(ShapesComposition composition, CanvasPoint start, Rgb objectColour)
+    {
+        ArgumentNullException.ThrowIfNull(composition);
         using var scope = NewDisposeScope();
         using var mask = ObjectMask(composition.Shape, composition.Motion, start);      // (T, H, W) bool
-        var colour = Colour(composition.Colour.Rgb);                                   // (3,) uint8
+        var colour = Colour(objectColour);                                             // (3,) uint8
         var background = Colour(composition.Background.Rgb);                           // (3,) uint8
         var frames = where(mask.unsqueeze(-1), colour, background);                     // (T, H, W, 3) uint8
         return frames.MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using SemanticGen.Data.ShapesWorld;
 using System.Globalization;
 using SemanticGen.Models.VideoVae;
 using TorchSharp;
@@ -42,11 +43,19 @@ public sealed record VaeDecoderRefinementOptions
     /// </summary>
     public double ForegroundWeight { get; init; } = 1;
 
+    /// <summary>
+    /// Fraction of training clips whose object is painted a random off-palette colour (<see cref="OffPaletteColours"/>;
+    /// never one that would read as a held-out composition): the decoder then learns colour independently of shape
+    /// instead of the palette's pairings. 0 = palette colours only, the default.
+    /// </summary>
+    public double RecolourFraction { get; init; }
+
     public VaeDecoderRefinementOptions Validate()
     {
         if (BorderWidth < 0) throw new ArgumentException($"the border width must be non-negative, found {BorderWidth}");
         if (!(BorderWeight >= 1) || double.IsInfinity(BorderWeight)) throw new ArgumentException($"the border weight must be at least 1, found {BorderWeight}");
         if (!(ForegroundWeight >= 1) || double.IsInfinity(ForegroundWeight)) throw new ArgumentException($"the foreground weight must be at least 1, found {ForegroundWeight}");
+        if (!(RecolourFraction >= 0 && RecolourFraction <= 1)) throw new ArgumentException($"the recolour fraction must be within [0, 1], found {RecolourFraction}");
         if (Steps < 1) throw new ArgumentException($"--decoder-steps must be at least 1, found {Steps}");
         if (BatchSize is < 1 or > 64) throw new ArgumentException($"the decoder batch must be within 1–64, found {BatchSize}");
         if (Frames < 1 || Frames % 4 != 1) throw new ArgumentException($"decoder frames must be 4n + 1, found {Frames}");
@@ -107,14 +116,15 @@ public static class VaeDecoderRefinement
     }
 
     /// <summary>
-    /// The checkpoint identity of a refinement run; a foreground weight of 1 adds nothing, so checkpoints written before
-    /// that option existed still resume.
+    /// The checkpoint identity of a refinement run; a foreground weight of 1 and a recolour fraction of 0 add nothing, so
+    /// checkpoints written before those options existed still resume.
     /// </summary>
     public static string ConfigHash(VaeDecoderRefinementOptions options)
     {
         static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
         var parts = new List<object> { "vae-decoder-refinement-v2", options.BatchSize, options.Frames, options.BorderWidth, R(options.BorderWeight) };
         if (options.ForegroundWeight != 1) parts.Add("fg" + R(options.ForegroundWeight));
+        if (options.RecolourFraction != 0) parts.Add("recolour" + R(options.RecolourFraction));
         parts.AddRange([R(options.LearningRate), options.Seed, R(options.EmaDecay)]);
         return string.Join("|", parts);
     }
@@ -131,7 +141,7 @@ public static class VaeDecoderRefinement
         options.Validate();
         var frozen = vae.named_parameters().Where(p => !IsDecoderParameter(p.name)).Select(p => p.parameter).ToList();
         foreach (var parameter in frozen) parameter.requires_grad = false;
-        var batches = new ShapesVideoBatches(options.Seed, options.BatchSize, options.Frames);
+        var batches = new ShapesVideoBatches(options.Seed, options.BatchSize, options.Frames, recolourFraction: options.RecolourFraction);
         var training = new TrainingOptions
         {
             TotalSteps = options.Steps,

@@ -29,6 +29,35 @@ public sealed class ShapesVaeTrainingTests
     }
 
     [Fact]
+    public void Recoloured_batches_paint_about_the_asked_fraction_of_objects_off_palette_and_stay_pure_functions_of_seed_and_position()
+    {
+        var batches = new ShapesVideoBatches(seed: 3, batchSize: 4, frames: 5, recolourFraction: 0.5);
+        var recoloured = Enumerable.Range(0, 400).Count(i => batches.ObjectColourOf(i) is not null);
+        recoloured.Should().BeInRange(160, 240);
+        new ShapesVideoBatches(seed: 3, batchSize: 4, frames: 5).ObjectColourOf(0).Should().BeNull("recolouring is off by default");
+
+        using var batch = batches.Batch(2);
+        using var again = new ShapesVideoBatches(seed: 3, batchSize: 4, frames: 5, recolourFraction: 0.5).Batch(2);
+        batch.equal(again).all().item<bool>().Should().BeTrue();
+        var source = new SemanticGen.Data.ShapesWorld.ShapesClipSource(3, SemanticGen.Data.ShapesWorld.ShapesSplitKind.Train);
+        var sawRecoloured = false;
+        for (var i = 0; i < 4; i++)
+        {
+            var index = 2 * 4 + i;
+            var colour = batches.ObjectColourOf(index);
+            using var rendered = colour is { } c ? source.Render(source.ClipAt(index), c) : source.Render(source.ClipAt(index));
+            using var expected = rendered.narrow(0, 0, 5).permute(3, 0, 1, 2).to(torch.ScalarType.Float32) / 127.5f - 1f;
+            batch[i].allclose(expected, rtol: 0, atol: 1e-6).Should().BeTrue($"clip {index} is rendered with {(colour?.ToString() ?? "its palette colour")}");
+            sawRecoloured |= colour is not null;
+        }
+
+        sawRecoloured.Should().BeTrue("this batch holds a recoloured clip, so the comparison covers one");
+        FluentActions.Invoking(() => new ShapesVideoBatches(0, 1, 5, recolourFraction: 1.5)).Should().Throw<ArgumentException>().WithMessage("*recolour fraction*1.5*");
+        FluentActions.Invoking(() => new ShapesVideoBatches(0, 1, 5, SemanticGen.Data.ShapesWorld.ShapesSplitKind.Holdout, 0.5))
+            .Should().Throw<ArgumentException>().WithMessage("*train split*Holdout*");
+    }
+
+    [Fact]
     public void Frames_must_be_four_n_plus_one()
     {
         FluentActions.Invoking(() => new ShapesVideoBatches(0, 1, 6)).Should().Throw<ArgumentException>().WithMessage("*4n + 1*");

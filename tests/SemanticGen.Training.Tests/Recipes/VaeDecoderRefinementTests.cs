@@ -83,11 +83,15 @@ public sealed class VaeDecoderRefinementTests
     }
 
     [Fact]
-    public void The_checkpoint_identity_is_unchanged_by_the_foreground_option_left_at_one()
+    public void The_checkpoint_identity_is_unchanged_by_the_foreground_and_recolour_options_left_at_their_defaults()
     {
         var plain = new VaeDecoderRefinementOptions();
         VaeDecoderRefinement.ConfigHash(plain).Should().Be("vae-decoder-refinement-v2|1|49|2|1|0.0002|0|0.995");
         VaeDecoderRefinement.ConfigHash(plain with { ForegroundWeight = 4 }).Should().NotBe(VaeDecoderRefinement.ConfigHash(plain));
+        VaeDecoderRefinement.ConfigHash(plain with { RecolourFraction = 0.5 }).Should().NotBe(VaeDecoderRefinement.ConfigHash(plain));
+        VaeDecoderRefinement.ConfigHash(plain with { ForegroundWeight = 4, RecolourFraction = 0.5 })
+            .Should().NotBe(VaeDecoderRefinement.ConfigHash(plain with { ForegroundWeight = 4 }));
+        FluentActions.Invoking(() => (plain with { RecolourFraction = -0.1 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*recolour fraction*-0.1*");
     }
 
     private static torch.Tensor Latents(WanVae vae, torch.Tensor video)

@@ -60,7 +60,7 @@ public sealed class ShapesScorer
             return new ShapesDetection(background, null, null, null, t, 0, null, null, null);
 
         var objectColour = FarthestMean(planes, distance, robustMax);
-        var colour = Nearest(ShapeColour.All, c => c.Rgb.DistanceTo(objectColour.R, objectColour.G, objectColour.B));
+        var colour = ShapeColour.NearestTo(objectColour.R, objectColour.G, objectColour.B);
         var alpha = Alpha(planes, background.Rgb.Luma, colour.Rgb.Luma);                // (T, H, W)
         var (present, fill, centroidX, centroidY) = Measure(alpha);
         var withObject = Enumerable.Range(0, t).Where(i => present[i]).ToArray();
@@ -96,7 +96,7 @@ public sealed class ShapesScorer
         if (robustMax < Options.MinObjectContrast)
             return new CanvasPoint?[t];
         var objectColour = FarthestMean(planes, distance, robustMax);
-        var colour = Nearest(ShapeColour.All, c => c.Rgb.DistanceTo(objectColour.R, objectColour.G, objectColour.B));
+        var colour = ShapeColour.NearestTo(objectColour.R, objectColour.G, objectColour.B);
         var (present, _, centroidX, centroidY) = Measure(Alpha(planes, background.Rgb.Luma, colour.Rgb.Luma));
         return [.. Enumerable.Range(0, t).Select(i => present[i] ? new CanvasPoint(centroidX[i], centroidY[i]) : (CanvasPoint?)null)];
     }

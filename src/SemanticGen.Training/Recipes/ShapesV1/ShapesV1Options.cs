@@ -29,6 +29,13 @@ public sealed record ShapesV1Options
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public double? DecoderForegroundWeight { get; init; }
 
+    /// <summary>
+    /// The decoder stage's fraction of off-palette object colours (<see cref="VaeDecoderRefinementOptions.RecolourFraction"/>);
+    /// null is 0, palette colours only. Left out of the recipe identity while null, like <see cref="DecoderForegroundWeight"/>.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? DecoderRecolourFraction { get; init; }
+
     /// <summary>The semantic encoder's masked-autoencoding pretraining (tube masking of <see cref="MaskRatio"/> of the patches).</summary>
     public long EncoderSteps { get; init; } = 600;
     public int EncoderBatch { get; init; } = 8;
@@ -78,6 +85,8 @@ public sealed record ShapesV1Options
         Require(CheckpointEvery >= 1, "--checkpoint-every must be at least 1");
         Require(DecoderForegroundWeight is null || (DecoderForegroundWeight >= 1 && double.IsFinite(DecoderForegroundWeight.Value)),
             $"--decoder-foreground-weight must be at least 1, found {DecoderForegroundWeight}");
+        Require(DecoderRecolourFraction is null || (DecoderRecolourFraction >= 0 && DecoderRecolourFraction <= 1),
+            $"--decoder-recolour must be within [0, 1], found {DecoderRecolourFraction}");
         foreach (var lr in new[] { VaeLearningRate, EncoderLearningRate, LatentLearningRate, SemanticLearningRate, DecoderLearningRate })
             Require(lr > 0 && double.IsFinite(lr), $"learning rates must be positive, found {lr}");
         return this;

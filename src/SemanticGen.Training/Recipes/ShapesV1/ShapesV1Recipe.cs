@@ -199,6 +199,7 @@ public static class ShapesV1Recipe
         {
             Steps = options.DecoderSteps, LearningRate = options.DecoderLearningRate, Seed = options.Seed + 21, CheckpointEvery = options.CheckpointEvery,
             ForegroundWeight = options.DecoderForegroundWeight ?? 1,
+            RecolourFraction = options.DecoderRecolourFraction ?? 0,
         };
         var evaluation = new ShapesVideoBatches(options.Seed + ShapesVaeTraining.EvaluationSeedOffset, ShapesVaeTraining.EvaluationClips, options.VaeFrames);
         using var heldOut = evaluation.Batch(0);
