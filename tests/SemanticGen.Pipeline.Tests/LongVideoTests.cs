@@ -95,6 +95,48 @@ public sealed class LongVideoTests(TinyPipelineFixture pipeline) : IClassFixture
     }
 
     [Fact]
+    public void Story_semantics_bypass_stage_one_while_the_long_pipeline_goes_through_it()
+    {
+        using var components = PipelineComponents.Load(pipeline.Folder);                            // its own copy: the weights change below
+        using (no_grad())
+        {
+            // The untrained stage 2 ignores z_sem (its semantic embedding starts at zero): give every weight a random offset.
+            using var seeded = new Generator(7);
+            foreach (var parameter in components.LongVideoLatentGenerator.parameters())
+                parameter.add_(randn(parameter.shape, generator: seeded), 0.05);
+        }
+        var request = new LongVideoRequest(2, Steps: 1);
+        using var fromStory = StorySemanticsPipeline.Latents(components, StorySemanticsPipeline.StoryOf(Prompts), Prompts, request);
+        using var generated = LongVideoPipeline.Latents(components, Prompts, request);
+        using (no_grad())
+        {
+            foreach (var parameter in components.LongVideoSemanticGenerator.parameters())
+                parameter.add_(ones_like(parameter), 0.5);
+        }
+        using var fromStoryAfter = StorySemanticsPipeline.Latents(components, StorySemanticsPipeline.StoryOf(Prompts), Prompts, request);
+        using var generatedAfter = LongVideoPipeline.Latents(components, Prompts, request);
+        using var otherStart = StorySemanticsPipeline.Latents(components, StorySemanticsPipeline.StoryOf(Prompts), Prompts, request with { Seed = 3 });
+
+        fromStory.shape.Should().Equal(generated.shape);
+        fromStoryAfter.equal(fromStory).all().item<bool>().Should().BeTrue("stage 2 takes the rendered story's z_sem, not stage 1's");
+        generatedAfter.equal(generated).all().item<bool>().Should().BeFalse("the long pipeline does go through stage 1 (else the first check proves nothing)");
+        otherStart.equal(fromStory).all().item<bool>().Should().BeFalse("another seed renders the story elsewhere and draws other noise");
+    }
+
+    [Fact]
+    public void Story_semantics_need_the_captions_of_one_story()
+    {
+        var story = StorySemanticsPipeline.StoryOf(Prompts);
+        story.Colour.Should().Be(ShapeColour.Red);
+        story.Motions.Should().Equal(ShapeMotion.MovesRight, ShapeMotion.MovesDown);
+        FluentActions.Invoking(() => StorySemanticsPipeline.StoryOf([Prompts[0], "a red cube moves down on a gray background"]))
+            .Should().Throw<ArgumentException>().WithMessage("*shot 2*cube*");
+        FluentActions.Invoking(() => StorySemanticsPipeline.StoryOf([Prompts[0], "a blue circle moves down on a gray background"]))
+            .Should().Throw<ArgumentException>().WithMessage("*shot 2*subject or background*");
+        FluentActions.Invoking(() => StorySemanticsPipeline.StoryOf([])).Should().Throw<ArgumentException>().WithMessage("*at least one shot*");
+    }
+
+    [Fact]
     public void One_shot_gives_the_latents_of_the_short_pipeline()
     {
         // One shot: stage 1 is the short sampler (same noise, one segment = all text) and the one window covers the shot.

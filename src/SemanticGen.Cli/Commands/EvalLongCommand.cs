@@ -14,7 +14,8 @@ namespace SemanticGen.Cli.Commands;
 
 /// <summary>
 /// `eval-long`: random Shapes World stories through <see cref="LongVideoPipeline"/> (and with --baseline through
-/// <see cref="IndependentShotsPipeline"/>), scored per shot, for identity, continuity and drift (issue 6).
+/// <see cref="IndependentShotsPipeline"/>, with --story-semantics through <see cref="StorySemanticsPipeline"/>), scored per
+/// shot, for identity, continuity and drift (issue 6).
 /// </summary>
 internal static class EvalLongCommand
 {
@@ -28,19 +29,20 @@ internal static class EvalLongCommand
         var guidance = new Option<double?>("--guidance") { Description = "Guidance weight (default: the pipeline's)." };
         var split = new Option<string>("--split") { Description = "Story subjects and motions from: train (default), holdout or all.", DefaultValueFactory = _ => "train" };
         var baseline = new Option<bool>("--baseline") { Description = "Also evaluate the baseline that generates every shot alone with the short pipeline." };
+        var storySemantics = new Option<bool>("--story-semantics") { Description = "Also evaluate stage 2 on the rendered story's semantic features instead of stage 1's plan (a diagnostic that splits errors between the stages)." };
         var json = new Option<FileInfo?>("--json") { Description = "Where to write the results as JSON (default: eval-long.json in the pipeline folder's .work/)." };
         var command = new Command("eval-long", "Evaluate long videos on Shapes World stories: per-shot text-following, identity, continuity, drift.")
         {
-            pipeline, stories, shots, seed, steps, guidance, split, baseline, json,
+            pipeline, stories, shots, seed, steps, guidance, split, baseline, storySemantics, json,
         };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(pipeline)!.FullName, parse.GetValue(stories),
-            parse.GetValue(shots), parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(split)!, parse.GetValue(baseline),
+            parse.GetValue(shots), parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(split)!, parse.GetValue(baseline), parse.GetValue(storySemantics),
             parse.GetValue(json)?.FullName, cancellation)));
         return command;
     }
 
     private static async Task<int> RunAsync(string folder, int stories, int shots, long seed, int? steps, double? guidance, string splitName, bool baseline,
-        string? jsonPath, CancellationToken cancellation)
+        bool storySemantics, string? jsonPath, CancellationToken cancellation)
     {
         var split = splitName.ToLowerInvariant() switch
         {
@@ -58,6 +60,8 @@ internal static class EvalLongCommand
         var runs = new List<(string Name, ILongVideoPipeline Pipeline)> { ("long (shared semantic plan, shifted windows)", new LongVideoPipeline(components, writer)) };
         if (baseline)
             runs.Add(("independent shots (baseline)", new IndependentShotsPipeline(components, writer)));
+        if (storySemantics)
+            runs.Add(("stage 2 on rendered story semantics (diagnostic)", new StorySemanticsPipeline(components, writer)));
 
         var results = new List<LongVideoEvaluationResult>();
         await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())

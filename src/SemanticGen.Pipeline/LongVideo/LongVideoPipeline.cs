@@ -35,18 +35,8 @@ public sealed class LongVideoPipeline(PipelineComponents components, IVideoWrite
         return ShotsOf([.. prompts], request, progress);
     }
 
-    private IEnumerable<Tensor> ShotsOf(string[] prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress)
-    {
-        using var latents = Latents(components, prompts, request, progress);                   // (1, z, S·F, h, w)
-        for (var s = 0; s < prompts.Length; s++)
-        {
-            Tensor frames;
-            lock (components)
-                frames = ShotDecoder.DecodeShot(components, latents, s);                        // 5 (49, H, W, 3)
-            progress?.Report(new GenerationProgress(GenerationStages.Decode, s + 1, prompts.Length));
-            yield return frames;                                                               // 6 the caller streams and frees it
-        }
-    }
+    private IEnumerable<Tensor> ShotsOf(string[] prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress) =>
+        ShotDecoder.StreamShots(components, () => Latents(components, prompts, request, progress), prompts.Length, progress); // 2–4, then 5 shot by shot; 6 the caller streams
 
     /// <summary>Steps 2–4: the normalised VAE latents (1, z, S·F, h, w) of all shots.</summary>
     public static Tensor Latents(PipelineComponents components, IReadOnlyList<string> prompts, LongVideoRequest request,

@@ -12,6 +12,26 @@ namespace SemanticGen.Pipeline.LongVideo;
 /// </summary>
 public static class ShotDecoder
 {
+    /// <summary>
+    /// Lazily: computes the normalised latents (1, z, S·F, h, w) with <paramref name="latentsOf"/> when the first shot is
+    /// asked for, decodes the <paramref name="shots"/> shots one at a time, reporting each, and disposes the latents after
+    /// the last (or when the caller stops early). The caller owns each yielded (49, H, W, 3) tensor.
+    /// </summary>
+    public static IEnumerable<Tensor> StreamShots(PipelineComponents components, Func<Tensor> latentsOf, int shots, IProgress<Abstractions.Generation.GenerationProgress>? progress)
+    {
+        using (var latents = latentsOf())
+        {
+            for (var s = 0; s < shots; s++)
+            {
+                Tensor frames;
+                lock (components)
+                    frames = DecodeShot(components, latents, s);                                 // (49, H, W, 3)
+                progress?.Report(new Abstractions.Generation.GenerationProgress(Abstractions.Generation.GenerationStages.Decode, s + 1, shots));
+                yield return frames;                                                           // the caller streams and frees it
+            }
+        }
+    }
+
     /// <summary>uint8 frames (4(F − 1) + 1, H, W, 3) of shot <paramref name="shot"/> of normalised latents (1, z, S·F, h, w).</summary>
     public static Tensor DecodeShot(PipelineComponents components, Tensor latents, int shot)
     {
