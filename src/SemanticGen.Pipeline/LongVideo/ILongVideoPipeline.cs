@@ -26,9 +26,18 @@ public interface ILongVideoPipeline
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The streaming mp4 writing both long-video pipelines share.</summary>
+/// <summary>The argument checks and the streaming mp4 writing the long-video pipelines share.</summary>
 internal static class LongVideoWriting
 {
+    /// <summary>The prompts as an array after the checks every <see cref="ILongVideoPipeline.Shots"/> makes eagerly, before its lazy part.</summary>
+    public static string[] ValidatedPrompts(IReadOnlyList<string> prompts, LongVideoRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(request);
+        if (prompts.Count == 0) throw new ArgumentException("a long video needs at least one shot.", nameof(prompts));
+        return [.. prompts];
+    }
+
     public static async Task<GeneratedVideo> WriteAsync(ILongVideoPipeline pipeline, PipelineComponents components, IVideoWriter writer,
         IReadOnlyList<string> shotPrompts, string outputPath, LongVideoRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {

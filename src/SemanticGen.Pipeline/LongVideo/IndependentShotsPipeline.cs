@@ -19,13 +19,8 @@ public sealed class IndependentShotsPipeline(PipelineComponents components, IVid
         LongVideoWriting.WriteAsync(this, components, writer, shotPrompts, outputPath, request, progress, cancellationToken);
 
     /// <inheritdoc />
-    public IEnumerable<Tensor> Shots(IReadOnlyList<string> prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress = null)
-    {
-        ArgumentNullException.ThrowIfNull(prompts);
-        ArgumentNullException.ThrowIfNull(request);
-        if (prompts.Count == 0) throw new ArgumentException("a long video needs at least one shot.", nameof(prompts));
-        return ShotsOf([.. prompts], request, progress);
-    }
+    public IEnumerable<Tensor> Shots(IReadOnlyList<string> prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress = null) =>
+        ShotsOf(LongVideoWriting.ValidatedPrompts(prompts, request), request, progress);
 
     private IEnumerable<Tensor> ShotsOf(string[] prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress)
     {

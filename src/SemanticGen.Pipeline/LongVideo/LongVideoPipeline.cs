@@ -26,14 +26,8 @@ public sealed class LongVideoPipeline(PipelineComponents components, IVideoWrite
         LongVideoWriting.WriteAsync(this, components, writer, shotPrompts, outputPath, request, progress, cancellationToken);
 
     /// <inheritdoc />
-    public IEnumerable<Tensor> Shots(IReadOnlyList<string> prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress = null)
-    {
-        // 1 validate (eagerly, before the lazy part)
-        ArgumentNullException.ThrowIfNull(prompts);
-        ArgumentNullException.ThrowIfNull(request);
-        if (prompts.Count == 0) throw new ArgumentException("a long video needs at least one shot.", nameof(prompts));
-        return ShotsOf([.. prompts], request, progress);
-    }
+    public IEnumerable<Tensor> Shots(IReadOnlyList<string> prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress = null) =>
+        ShotsOf(LongVideoWriting.ValidatedPrompts(prompts, request), request, progress); // 1 validate (eagerly, before the lazy part)
 
     private IEnumerable<Tensor> ShotsOf(string[] prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress) =>
         ShotDecoder.StreamShots(components, () => Latents(components, prompts, request, progress), prompts.Length, progress); // 2–4, then 5 shot by shot; 6 the caller streams

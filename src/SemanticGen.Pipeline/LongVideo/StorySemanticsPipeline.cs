@@ -29,10 +29,8 @@ public sealed class StorySemanticsPipeline(PipelineComponents components, IVideo
     /// <inheritdoc />
     public IEnumerable<Tensor> Shots(IReadOnlyList<string> prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(prompts);
-        ArgumentNullException.ThrowIfNull(request);
-        var story = StoryOf(prompts);
-        return ShotsOf(story, [.. prompts], request, progress);
+        var validated = LongVideoWriting.ValidatedPrompts(prompts, request);
+        return ShotsOf(StoryOf(validated), validated, request, progress);
     }
 
     /// <summary>The Shapes World story whose shot captions are <paramref name="prompts"/>; a clear error when they are not one.</summary>
