@@ -78,22 +78,20 @@ public sealed class ShapesV1RecipeTests
     }
 
     [Fact]
-    public void The_recipe_identity_names_the_decoder_foreground_weight_only_when_it_is_set()
+    public void The_recipe_identity_leaves_out_the_decoder_options_at_their_neutral_values_so_older_folders_keep_resuming()
     {
-        var plain = ShapesV1Recipe.RecipeIdentity(Tiny);
-        plain.Should().NotContain(nameof(ShapesV1Options.DecoderForegroundWeight), "folders trained before the option existed must keep resuming");
-        ShapesV1Recipe.RecipeIdentity(Tiny with { DecoderForegroundWeight = 4 }).Should().Contain($"\"{nameof(ShapesV1Options.DecoderForegroundWeight)}\":4");
-        var bad = () => (Tiny with { DecoderForegroundWeight = 0.5 }).Validate();
-        bad.Should().Throw<ArgumentException>().WithMessage("*--decoder-foreground-weight*0.5*");
-    }
-
-    [Fact]
-    public void The_recipe_identity_names_the_decoder_recolour_fraction_only_when_it_is_set()
-    {
-        ShapesV1Recipe.RecipeIdentity(Tiny).Should().NotContain(nameof(ShapesV1Options.DecoderRecolourFraction), "folders trained before the option existed must keep resuming");
-        ShapesV1Recipe.RecipeIdentity(Tiny with { DecoderRecolourFraction = 0.5 }).Should().Contain($"\"{nameof(ShapesV1Options.DecoderRecolourFraction)}\":0.5");
-        var bad = () => (Tiny with { DecoderRecolourFraction = 2 }).Validate();
-        bad.Should().Throw<ArgumentException>().WithMessage("*--decoder-recolour*2*");
+        // A folder trained before the decoder options existed recorded this identity (seed 0, the then defaults).
+        const string before = "shapes-v1 {\"Seed\":0,\"VaeSteps\":0,\"VaeFrames\":9,\"VaeLearningRate\":0.0005,\"DecoderSteps\":0,\"DecoderLearningRate\":0.0002,"
+            + "\"EncoderSteps\":0,\"EncoderBatch\":8,\"EncoderLearningRate\":0.001,\"MaskRatio\":0.75,\"CachedClips\":2048,\"LatentSteps\":0,\"LatentBatch\":8,"
+            + "\"LatentLearningRate\":0.0005,\"KlWeight\":0.001,\"SemanticSteps\":0,\"SemanticBatch\":16,\"SemanticLearningRate\":0.0005,\"TextDropout\":0.1,"
+            + "\"EmaDecay\":0.999,\"CheckpointEvery\":0}";
+        var neutral = new ShapesV1Options { DecoderForegroundWeight = 1, DecoderRecolourFraction = 0 };
+        ShapesV1Recipe.RecipeIdentity(neutral).Should().Be(before);
+        ShapesV1Recipe.RecipeIdentity(new ShapesV1Options()).Should().Be(before.Replace("\"DecoderLearningRate\":0.0002,",
+            "\"DecoderLearningRate\":0.0002,\"DecoderForegroundWeight\":10,\"DecoderRecolourFraction\":0.5,"), "models/shapes-v1 recorded this");
+        ShapesV1Recipe.RecipeIdentity(neutral with { DecoderForegroundWeight = 4 }).Should().Contain("\"DecoderForegroundWeight\":4,\"EncoderSteps\"");
+        FluentActions.Invoking(() => (Tiny with { DecoderForegroundWeight = 0.5 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-foreground-weight*0.5*");
+        FluentActions.Invoking(() => (Tiny with { DecoderRecolourFraction = 2 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-recolour*2*");
     }
 
     private static string LossOf(string line) => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("loss").GetRawText();

@@ -33,8 +33,8 @@ internal static class RecipeCommand
         var semanticSteps = new Option<long>("--semantic-steps") { Description = "Stage-1 steps (semantic generator).", DefaultValueFactory = _ => d.SemanticSteps };
         var semanticBatch = new Option<int>("--semantic-batch") { Description = "Stage-1 clips per step.", DefaultValueFactory = _ => d.SemanticBatch };
         var decoderSteps = new Option<long>("--decoder-steps") { Description = "VAE decoder refinement steps (encoder frozen), the last stage.", DefaultValueFactory = _ => d.DecoderSteps };
-        var decoderForeground = new Option<double?>("--decoder-foreground-weight") { Description = "Loss weight of object pixels in the decoder stage (default: plain MSE; models/shapes-v1 used 10)." };
-        var decoderRecolour = new Option<double?>("--decoder-recolour") { Description = "Fraction of decoder-stage clips whose object gets a random off-palette colour (never one that reads as a held-out composition); default 0." };
+        var decoderForeground = new Option<double>("--decoder-foreground-weight") { Description = "Loss weight of object pixels in the decoder stage (1 = plain MSE).", DefaultValueFactory = _ => d.DecoderForegroundWeight };
+        var decoderRecolour = new Option<double>("--decoder-recolour") { Description = "Fraction of decoder-stage clips whose object gets a random off-palette colour, never one that reads as a held-out composition (0 = palette only).", DefaultValueFactory = _ => d.DecoderRecolourFraction };
         var kl = new Option<double>("--kl-weight") { Description = "Weight of the compressor's KL term in the stage-2 loss.", DefaultValueFactory = _ => d.KlWeight };
         var dropout = new Option<double>("--text-dropout") { Description = "Probability of training on the empty prompt (for guidance).", DefaultValueFactory = _ => d.TextDropout };
         var every = new Option<long>("--checkpoint-every") { Description = "Steps between checkpoints in every stage.", DefaultValueFactory = _ => d.CheckpointEvery };

@@ -22,19 +22,19 @@ public sealed record ShapesV1Options
     public double DecoderLearningRate { get; init; } = 2e-4;
 
     /// <summary>
-    /// The decoder stage's weight on object pixels (<see cref="VaeDecoderRefinementOptions.ForegroundWeight"/>); null is
-    /// plain MSE (weight 1), the default and what models/shapes-v1 used. Left out of the recipe identity while null, so
-    /// folders trained before the option existed keep resuming.
+    /// The decoder stage's weight on object pixels (<see cref="VaeDecoderRefinementOptions.ForegroundWeight"/>; 1 = plain
+    /// MSE). 10 is what models/shapes-v1 used (chosen on the train split against plain MSE, see its model card). Left out
+    /// of the recipe identity at 1, so folders trained before the option existed resume with
+    /// <c>--decoder-foreground-weight 1</c>.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public double? DecoderForegroundWeight { get; init; }
+    public double DecoderForegroundWeight { get; init; } = 10;
 
     /// <summary>
-    /// The decoder stage's fraction of off-palette object colours (<see cref="VaeDecoderRefinementOptions.RecolourFraction"/>);
-    /// null is 0, palette colours only. Left out of the recipe identity while null, like <see cref="DecoderForegroundWeight"/>.
+    /// The decoder stage's fraction of off-palette object colours (<see cref="VaeDecoderRefinementOptions.RecolourFraction"/>;
+    /// 0 = palette colours only). 0.5 is what models/shapes-v1 used. Left out of the recipe identity at 0, like
+    /// <see cref="DecoderForegroundWeight"/> at 1.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public double? DecoderRecolourFraction { get; init; }
+    public double DecoderRecolourFraction { get; init; } = 0.5;
 
     /// <summary>The semantic encoder's masked-autoencoding pretraining (tube masking of <see cref="MaskRatio"/> of the patches).</summary>
     public long EncoderSteps { get; init; } = 600;
@@ -54,7 +54,7 @@ public sealed record ShapesV1Options
     public double KlWeight { get; init; } = 1e-3;
 
     /// <summary>Stage 1 (semantic generator).</summary>
-    public long SemanticSteps { get; init; } = 6000;
+    public long SemanticSteps { get; init; } = 24000;
     public int SemanticBatch { get; init; } = 16;
     public double SemanticLearningRate { get; init; } = 5e-4;
 
@@ -83,9 +83,9 @@ public sealed record ShapesV1Options
         Require(TextDropout is >= 0 and < 1, $"--text-dropout must lie in [0, 1), found {TextDropout}");
         Require(EmaDecay is >= 0 and <= 1, $"--ema must lie in [0, 1], found {EmaDecay}");
         Require(CheckpointEvery >= 1, "--checkpoint-every must be at least 1");
-        Require(DecoderForegroundWeight is null || (DecoderForegroundWeight >= 1 && double.IsFinite(DecoderForegroundWeight.Value)),
+        Require(DecoderForegroundWeight >= 1 && double.IsFinite(DecoderForegroundWeight),
             $"--decoder-foreground-weight must be at least 1, found {DecoderForegroundWeight}");
-        Require(DecoderRecolourFraction is null || (DecoderRecolourFraction >= 0 && DecoderRecolourFraction <= 1),
+        Require(DecoderRecolourFraction is >= 0 and <= 1,
             $"--decoder-recolour must be within [0, 1], found {DecoderRecolourFraction}");
         foreach (var lr in new[] { VaeLearningRate, EncoderLearningRate, LatentLearningRate, SemanticLearningRate, DecoderLearningRate })
             Require(lr > 0 && double.IsFinite(lr), $"learning rates must be positive, found {lr}");

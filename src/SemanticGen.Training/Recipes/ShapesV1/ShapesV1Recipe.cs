@@ -198,8 +198,8 @@ public static class ShapesV1Recipe
         var refinement = new VaeDecoderRefinementOptions
         {
             Steps = options.DecoderSteps, LearningRate = options.DecoderLearningRate, Seed = options.Seed + 21, CheckpointEvery = options.CheckpointEvery,
-            ForegroundWeight = options.DecoderForegroundWeight ?? 1,
-            RecolourFraction = options.DecoderRecolourFraction ?? 0,
+            ForegroundWeight = options.DecoderForegroundWeight,
+            RecolourFraction = options.DecoderRecolourFraction,
         };
         var evaluation = new ShapesVideoBatches(options.Seed + ShapesVaeTraining.EvaluationSeedOffset, ShapesVaeTraining.EvaluationClips, options.VaeFrames);
         using var heldOut = evaluation.Batch(0);
@@ -236,8 +236,14 @@ public static class ShapesV1Recipe
     /// The recipe's options as recorded in the manifest; a re-run must match them, except the step counts and the
     /// checkpoint interval (raising a stage's steps continues an unfinished stage; a finished stage stays finished).
     /// </summary>
-    public static string RecipeIdentity(ShapesV1Options options) =>
-        "shapes-v1 " + JsonSerializer.Serialize(options with { VaeSteps = 0, EncoderSteps = 0, LatentSteps = 0, SemanticSteps = 0, DecoderSteps = 0, CheckpointEvery = 0 });
+    public static string RecipeIdentity(ShapesV1Options options)
+    {
+        var identity = JsonSerializer.SerializeToNode(options with { VaeSteps = 0, EncoderSteps = 0, LatentSteps = 0, SemanticSteps = 0, DecoderSteps = 0, CheckpointEvery = 0 })!.AsObject();
+        // Options added after folders were trained are left out at their neutral values, so those folders keep resuming.
+        if (options.DecoderForegroundWeight == 1) identity.Remove(nameof(ShapesV1Options.DecoderForegroundWeight));
+        if (options.DecoderRecolourFraction == 0) identity.Remove(nameof(ShapesV1Options.DecoderRecolourFraction));
+        return "shapes-v1 " + identity.ToJsonString();
+    }
 
     internal static string Hash(params object[] parts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", parts.Select(p => Convert.ToString(p, CultureInfo.InvariantCulture))))))[..16];
