@@ -21,13 +21,15 @@ internal static class StoryRecipeCommand
         var semanticSteps = new Option<long>("--semantic-steps") { Description = "Stage-1 fine-tuning steps.", DefaultValueFactory = _ => d.SemanticSteps };
         var semanticBatch = new Option<int>("--semantic-batch") { Description = "Stage-1 samples per step.", DefaultValueFactory = _ => d.SemanticBatch };
         var semanticShots = new Option<int>("--semantic-max-shots") { Description = "Stage-1 samples hold 2 … this many shots.", DefaultValueFactory = _ => d.SemanticMaxShots };
+        var semanticRate = new Option<double>("--semantic-learning-rate") { Description = "Stage-1 AdamW learning rate.", DefaultValueFactory = _ => d.SemanticLearningRate };
+        var latentRate = new Option<double>("--latent-learning-rate") { Description = "Stage-2 AdamW learning rate.", DefaultValueFactory = _ => d.LatentLearningRate };
         var latentSteps = new Option<long>("--latent-steps") { Description = "Stage-2 fine-tuning steps.", DefaultValueFactory = _ => d.LatentSteps };
         var latentBatch = new Option<int>("--latent-batch") { Description = "Stage-2 samples per step.", DefaultValueFactory = _ => d.LatentBatch };
         var latentShots = new Option<int>("--latent-shots") { Description = "Shots per stage-2 sample (shifted windows of one shot).", DefaultValueFactory = _ => d.LatentShots };
         var every = new Option<long>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => d.CheckpointEvery };
         var command = new Command("shapes-v1-stories", "Fine-tune a trained shapes-v1 pipeline's generators on multi-shot stories for generate-long (CPU); re-run to resume.")
         {
-            pipeline, seed, stories, shotsPerStory, semanticSteps, semanticBatch, semanticShots, latentSteps, latentBatch, latentShots, every,
+            pipeline, seed, stories, shotsPerStory, semanticSteps, semanticBatch, semanticShots, semanticRate, latentSteps, latentBatch, latentShots, latentRate, every,
         };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(pipeline)!.FullName, new ShapesStoryOptions
         {
@@ -37,9 +39,11 @@ internal static class StoryRecipeCommand
             SemanticSteps = parse.GetValue(semanticSteps),
             SemanticBatch = parse.GetValue(semanticBatch),
             SemanticMaxShots = parse.GetValue(semanticShots),
+            SemanticLearningRate = parse.GetValue(semanticRate),
             LatentSteps = parse.GetValue(latentSteps),
             LatentBatch = parse.GetValue(latentBatch),
             LatentShots = parse.GetValue(latentShots),
+            LatentLearningRate = parse.GetValue(latentRate),
             CheckpointEvery = parse.GetValue(every),
         }, cancellation)));
         return command;
