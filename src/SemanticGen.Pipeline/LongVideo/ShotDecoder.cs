@@ -1,3 +1,4 @@
+using SemanticGen.Abstractions.Generation;
 using SemanticGen.Pipeline.Components;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ public static class ShotDecoder
     /// asked for, decodes the <paramref name="shots"/> shots one at a time, reporting each, and disposes the latents after
     /// the last (or when the caller stops early). The caller owns each yielded (49, H, W, 3) tensor.
     /// </summary>
-    public static IEnumerable<Tensor> StreamShots(PipelineComponents components, Func<Tensor> latentsOf, int shots, IProgress<Abstractions.Generation.GenerationProgress>? progress)
+    public static IEnumerable<Tensor> StreamShots(PipelineComponents components, Func<Tensor> latentsOf, int shots, IProgress<GenerationProgress>? progress)
     {
         using (var latents = latentsOf())
         {
@@ -26,7 +27,7 @@ public static class ShotDecoder
                 Tensor frames;
                 lock (components)
                     frames = DecodeShot(components, latents, s);                                 // (49, H, W, 3)
-                progress?.Report(new Abstractions.Generation.GenerationProgress(Abstractions.Generation.GenerationStages.Decode, s + 1, shots));
+                progress?.Report(new GenerationProgress(GenerationStages.Decode, s + 1, shots));
                 yield return frames;                                                           // the caller streams and frees it
             }
         }
