@@ -17,7 +17,7 @@ public sealed record ShapesStoryOptions
     /// <summary>Shots per cached story; training samples are runs of consecutive shots from them.</summary>
     public int ShotsPerStory { get; init; } = 8;
 
-    public long SemanticSteps { get; init; } = 2000;
+    public long SemanticSteps { get; init; } = 8000;
     public int SemanticBatch { get; init; } = 8;
 
     /// <summary>Stage-1 samples hold 2 … this many shots (cycling with the step), so attention meets long relative offsets.</summary>
