@@ -13,7 +13,7 @@ public static class PipelineTensors
     private static readonly double[] ImageNetStd = [0.229, 0.224, 0.225];
 
     // Kept alive for the process: a Scalar created inline may be finalized while libtorch still uses it (docs/torchsharp-notes.md).
-    private static readonly Scalar One = 1.0.ToScalar(), MinusOne = (-1.0).ToScalar(), Half = 0.5.ToScalar(), ByteScale = 127.5.ToScalar();
+    private static readonly Scalar One = 1.0.ToScalar(), MinusOne = (-1.0).ToScalar(), Half = 0.5.ToScalar(), ByteScale = 127.5.ToScalar(), InverseByteScale = (2.0 / 255.0).ToScalar();
 
     /// <summary>
     /// Text hidden states (B, L, D) of <paramref name="prompts"/>: umT5 over the padded ids, padded positions set to 0
@@ -59,6 +59,16 @@ public static class PipelineTensors
         var mean = manifest.SemanticMean.Count == d ? manifest.SemanticMean.ToArray() : new double[d];
         var std = manifest.SemanticStd.Count == d ? manifest.SemanticStd.ToArray() : Enumerable.Repeat(1.0, d).ToArray();
         return (tensor(mean, ScalarType.Float32), tensor(std, ScalarType.Float32));
+    }
+
+    /// <summary>uint8 frames (F, H, W, 3) → video (1, 3, F, H, W) in [−1, 1] (<c>x · 2/255 − 1</c>), the inverse of <see cref="ToFrames"/> for one clip.</summary>
+    public static Tensor FromFrames(Tensor frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        if (frames.dim() != 4 || frames.shape[3] != 3)
+            throw new ArgumentException($"frames must be (F, H, W, 3), found ({string.Join(", ", frames.shape)})", nameof(frames));
+        using var scope = NewDisposeScope();
+        return frames.permute(3, 0, 1, 2).unsqueeze(0).to(ScalarType.Float32).mul(InverseByteScale).sub(One).MoveToOuterDisposeScope();
     }
 
     /// <summary>Video (B, 3, F, H, W) in [−1, 1] → uint8 frames (B, F, H, W, 3), rounded.</summary>

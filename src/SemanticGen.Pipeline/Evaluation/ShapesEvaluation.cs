@@ -98,12 +98,9 @@ public static class ShapesEvaluation
     /// <summary>A rendered Shapes World clip of the composition (a start that fits its motion), (1, 3, F, H, W) in [−1, 1].</summary>
     private static Tensor RenderedVideo(ShapesComposition composition, long clipSeed)
     {
-        using var scope = NewDisposeScope();
-        using var scale = (2.0 / 255.0).ToScalar();
-        using var one = 1.0.ToScalar();
         var source = new ShapesClipSource(clipSeed, [composition]);
-        var rendered = source.Render(source.ClipAt(0));                                             // (F, H, W, 3) uint8
-        return rendered.permute(3, 0, 1, 2).unsqueeze(0).to(ScalarType.Float32).mul(scale).sub(one).MoveToOuterDisposeScope();
+        using var rendered = source.Render(source.ClipAt(0));                                       // (F, H, W, 3) uint8
+        return PipelineTensors.FromFrames(rendered);
     }
 
     private static ShapesEvaluationResult Evaluate(PipelineComponents components, ShapesSplitKind split, int count, long seed,

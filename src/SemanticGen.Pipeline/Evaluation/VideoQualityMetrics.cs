@@ -50,10 +50,8 @@ public static class VideoQualityMetrics
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var scale = (2.0 / 255.0).ToScalar();
-        using var one = 1.0.ToScalar();
         using var half = 0.5.ToScalar();
-        var video = frames.permute(3, 0, 1, 2).unsqueeze(0).to(ScalarType.Float32).mul(scale).sub(one);   // (1, 3, F, H, W)
+        var video = PipelineTensors.FromFrames(frames);                                                  // (1, 3, F, H, W)
         var sampled = PipelineTensors.SemanticEncoderInput(video, manifest.SemanticSampling.FrameIndices((int)frames.shape[0])); // (1, n, 3, H, W)
         var tubelet = manifest.SemanticEncoder.TubeletSize;
         var pairs = sampled.shape[1] / tubelet;

@@ -18,9 +18,6 @@ namespace SemanticGen.Pipeline.LongVideo;
 /// </summary>
 public sealed class StorySemanticsPipeline(PipelineComponents components, IVideoWriter writer) : ILongVideoPipeline
 {
-    private static readonly Scalar Scale = (2.0 / 255.0).ToScalar();
-    private static readonly Scalar One = 1.0.ToScalar();
-
     /// <inheritdoc />
     public Task<GeneratedVideo> GenerateAsync(IReadOnlyList<string> shotPrompts, string outputPath, LongVideoRequest request,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -72,7 +69,7 @@ public sealed class StorySemanticsPipeline(PipelineComponents components, IVideo
             {
                 using (rendered)
                 {
-                    var video = rendered.permute(3, 0, 1, 2).unsqueeze(0).to(ScalarType.Float32).mul(Scale).sub(One); // (1, 3, F, H, W)
+                    var video = PipelineTensors.FromFrames(rendered);                                   // (1, 3, F, H, W)
                     var features = PipelineTensors.SemanticFeatures(components.SemanticEncoder, video, manifest.SemanticSampling); // (1, N, E)
                     perShot.Add(components.Compressor.Compress(features).Mean);                        // (1, N, d)
                 }
