@@ -124,6 +124,15 @@ public sealed class LongVideoTests(TinyPipelineFixture pipeline) : IClassFixture
     }
 
     [Fact]
+    public void A_request_samples_with_its_own_steps_and_guidance_where_set_else_the_pipelines()
+    {
+        var manifest = pipeline.Components.Manifest;
+        new LongVideoRequest(1).SamplingOf(manifest).Should().Be((manifest.Sampling.Steps, manifest.Sampling.Guidance));
+        new LongVideoRequest(1, Steps: 3).SamplingOf(manifest).Should().Be((3, manifest.Sampling.Guidance));
+        new LongVideoRequest(1, Guidance: 2.5).SamplingOf(manifest).Should().Be((manifest.Sampling.Steps, 2.5));
+    }
+
+    [Fact]
     public void Story_semantics_need_the_captions_of_one_story()
     {
         var story = StorySemanticsPipeline.StoryOf(Prompts);

@@ -6,7 +6,15 @@ using static TorchSharp.torch;
 namespace SemanticGen.Pipeline.LongVideo;
 
 /// <summary>Seed and sampling of a long video (null: the pipeline's defaults).</summary>
-public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? Guidance = null);
+public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? Guidance = null)
+{
+    /// <summary>The Euler steps and guidance weight to sample with: this request's where set, else <paramref name="manifest"/>'s.</summary>
+    public (int Steps, double Guidance) SamplingOf(PipelineManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return (Steps ?? manifest.Sampling.Steps, Guidance ?? manifest.Sampling.Guidance);
+    }
+}
 
 /// <summary>
 /// A shot plan's prompts (SemanticGen.Planning's <c>ShotPlan.Shots[i].Prompt</c>, in order) → one video, the shots back

@@ -25,8 +25,7 @@ public sealed class IndependentShotsPipeline(PipelineComponents components, IVid
     private IEnumerable<Tensor> ShotsOf(string[] prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress)
     {
         var manifest = components.Manifest;
-        var steps = request.Steps ?? manifest.Sampling.Steps;
-        var guidance = request.Guidance ?? manifest.Sampling.Guidance;
+        var (steps, guidance) = request.SamplingOf(manifest);
         for (var s = 0; s < prompts.Length; s++)
         {
             var frames = InProcessGeneration.Frames(components, prompts[s], LongVideoSampler.ShotSeed(request.Seed, s), steps, guidance); // (49, H, W, 3)

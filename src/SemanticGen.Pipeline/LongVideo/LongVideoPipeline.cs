@@ -38,8 +38,7 @@ public sealed class LongVideoPipeline(PipelineComponents components, IVideoWrite
     {
         ArgumentNullException.ThrowIfNull(components);
         var manifest = components.Manifest;
-        var steps = request.Steps ?? manifest.Sampling.Steps;
-        var guidance = request.Guidance ?? manifest.Sampling.Guidance;
+        var (steps, guidance) = request.SamplingOf(manifest);
         lock (components)
         {
             using var scope = NewDisposeScope();

@@ -58,8 +58,7 @@ public sealed class StorySemanticsPipeline(PipelineComponents components, IVideo
     {
         ArgumentNullException.ThrowIfNull(components);
         var manifest = components.Manifest;
-        var steps = request.Steps ?? manifest.Sampling.Steps;
-        var guidance = request.Guidance ?? manifest.Sampling.Guidance;
+        var (steps, guidance) = request.SamplingOf(manifest);
         lock (components)
         {
             using var scope = NewDisposeScope();
