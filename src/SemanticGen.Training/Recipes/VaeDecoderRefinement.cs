@@ -116,13 +116,15 @@ public static class VaeDecoderRefinement
     }
 
     /// <summary>
-    /// The checkpoint identity of a refinement run; a foreground weight of 1 and a recolour fraction of 0 add nothing, so
-    /// checkpoints written before those options existed still resume.
+    /// The checkpoint identity of a refinement run. It holds the step count because the cosine learning rate is a function
+    /// of it: a run resumed under another <c>Steps</c> would jump to another point of another schedule, so its checkpoints
+    /// are refused instead (v3; v2 checkpoints, which did not record it, no longer resume). A foreground weight of 1 and a
+    /// recolour fraction of 0 add nothing.
     /// </summary>
     public static string ConfigHash(VaeDecoderRefinementOptions options)
     {
         static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-        var parts = new List<object> { "vae-decoder-refinement-v2", options.BatchSize, options.Frames, options.BorderWidth, R(options.BorderWeight) };
+        var parts = new List<object> { "vae-decoder-refinement-v3", "steps" + options.Steps, options.BatchSize, options.Frames, options.BorderWidth, R(options.BorderWeight) };
         if (options.ForegroundWeight != 1) parts.Add("fg" + R(options.ForegroundWeight));
         if (options.RecolourFraction != 0) parts.Add("recolour" + R(options.RecolourFraction));
         parts.AddRange([R(options.LearningRate), options.Seed, R(options.EmaDecay)]);

@@ -83,10 +83,12 @@ public sealed class VaeDecoderRefinementTests
     }
 
     [Fact]
-    public void The_checkpoint_identity_is_unchanged_by_the_foreground_and_recolour_options_left_at_their_defaults()
+    public void The_checkpoint_identity_holds_the_step_count_and_the_foreground_and_recolour_options_only_when_they_are_set()
     {
         var plain = new VaeDecoderRefinementOptions();
-        VaeDecoderRefinement.ConfigHash(plain).Should().Be("vae-decoder-refinement-v2|1|49|2|1|0.0002|0|0.995");
+        VaeDecoderRefinement.ConfigHash(plain).Should().Be("vae-decoder-refinement-v3|steps1000|1|49|2|1|0.0002|0|0.995");
+        // The cosine rate depends on the step count, so resuming under another count must be refused, not continued.
+        VaeDecoderRefinement.ConfigHash(plain with { Steps = 1800 }).Should().NotBe(VaeDecoderRefinement.ConfigHash(plain));
         VaeDecoderRefinement.ConfigHash(plain with { ForegroundWeight = 4 }).Should().NotBe(VaeDecoderRefinement.ConfigHash(plain));
         VaeDecoderRefinement.ConfigHash(plain with { RecolourFraction = 0.5 }).Should().NotBe(VaeDecoderRefinement.ConfigHash(plain));
         VaeDecoderRefinement.ConfigHash(plain with { ForegroundWeight = 4, RecolourFraction = 0.5 })
