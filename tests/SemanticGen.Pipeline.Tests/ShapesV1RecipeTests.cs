@@ -9,7 +9,7 @@ public sealed class ShapesV1RecipeTests
     private static readonly ShapesV1Options Tiny = new()
     {
         VaeSteps = 2, VaeFrames = 5, EncoderSteps = 2, EncoderBatch = 2, CachedClips = 8,
-        LatentSteps = 4, LatentBatch = 2, SemanticSteps = 3, SemanticBatch = 2, DecoderSteps = 2, CheckpointEvery = 2,
+        LatentSteps = 4, LatentBatch = 2, LatentRefineSteps = 2, SemanticSteps = 3, SemanticBatch = 2, DecoderSteps = 2, CheckpointEvery = 2,
     };
 
     [Fact]
@@ -67,6 +67,34 @@ public sealed class ShapesV1RecipeTests
     }
 
     [Fact]
+    public void Continuing_stage_2_with_the_compressor_frozen_changes_the_latent_generator_alone_and_zero_steps_skip_it()
+    {
+        using var shared = new TempFolder();
+        ShapesV1Recipe.Run(Tiny, shared.Path, cancellationToken: TestContext.Current.CancellationToken, until: "semantic");
+        var compressor = File.ReadAllBytes(shared.File("compressor.safetensors"));
+        var generator = File.ReadAllBytes(shared.File("latent_generator.safetensors"));
+        var semantic = File.ReadAllBytes(shared.File("semantic_generator.safetensors"));
+        using var skipped = new TempFolder();
+        CopyFolder(shared.Path, skipped.Path);
+
+        var stages = new List<string>();
+        var manifest = ShapesV1Recipe.Run(Tiny, shared.Path, new SynchronousProgress<RecipeProgress>(p => stages.Add(p.Stage)),
+            TestContext.Current.CancellationToken, until: "latent-refine");
+
+        stages.Should().OnlyContain(s => s == "latent-refine").And.NotBeEmpty();
+        manifest.Training["stage.latent-refine"].Should().StartWith("2 steps");
+        File.ReadAllBytes(shared.File("compressor.safetensors")).Should().Equal(compressor, "the compressor is frozen, so z_sem and stage 1's targets stay");
+        File.ReadAllBytes(shared.File("semantic_generator.safetensors")).Should().Equal(semantic);
+        File.ReadAllBytes(shared.File("latent_generator.safetensors")).Should().NotEqual(generator, "the latent generator trains on");
+        File.ReadAllLines(Path.Combine(shared.Path, ".work", "latent-refine", "loss.jsonl")).Should().HaveCount(2);
+
+        var none = ShapesV1Recipe.Run(Tiny with { LatentRefineSteps = 0 }, skipped.Path, cancellationToken: TestContext.Current.CancellationToken, until: "latent-refine");
+        none.Training.Should().NotContainKey("stage.latent-refine");
+        File.ReadAllBytes(skipped.File("latent_generator.safetensors")).Should().Equal(generator);
+        FluentActions.Invoking(() => (Tiny with { LatentRefineSteps = -1 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--latent-refine-steps*-1*");
+    }
+
+    [Fact]
     public void A_folder_trained_with_other_options_is_refused_with_a_clear_message()
     {
         using var folder = new TempFolder();
@@ -89,6 +117,7 @@ public sealed class ShapesV1RecipeTests
         ShapesV1Recipe.RecipeIdentity(neutral).Should().Be(before);
         ShapesV1Recipe.RecipeIdentity(new ShapesV1Options()).Should().Be(before.Replace("\"DecoderLearningRate\":0.0002,",
             "\"DecoderLearningRate\":0.0002,\"DecoderForegroundWeight\":10,\"DecoderRecolourFraction\":0.5,"), "models/shapes-v1 recorded this");
+        ShapesV1Recipe.RecipeIdentity(neutral with { LatentRefineSteps = 6000 }).Should().Be(before, "a step count is not part of the identity");
         ShapesV1Recipe.RecipeIdentity(neutral with { DecoderForegroundWeight = 4 }).Should().Contain("\"DecoderForegroundWeight\":4,\"EncoderSteps\"");
         FluentActions.Invoking(() => (Tiny with { DecoderForegroundWeight = 0.5 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-foreground-weight*0.5*");
         FluentActions.Invoking(() => (Tiny with { DecoderRecolourFraction = 2 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-recolour*2*");

@@ -30,6 +30,7 @@ internal static class RecipeCommand
         var clips = new Option<int>("--clips") { Description = "Training clips whose latents and features are precomputed once.", DefaultValueFactory = _ => d.CachedClips };
         var latentSteps = new Option<long>("--latent-steps") { Description = "Stage-2 steps (compressor + latent generator).", DefaultValueFactory = _ => d.LatentSteps };
         var latentBatch = new Option<int>("--latent-batch") { Description = "Stage-2 clips per step.", DefaultValueFactory = _ => d.LatentBatch };
+        var latentRefineSteps = new Option<long>("--latent-refine-steps") { Description = "Stage-2 steps after stage 1 with the compressor frozen (z_sem, and so stage 1, unchanged); 0 skips them.", DefaultValueFactory = _ => d.LatentRefineSteps };
         var semanticSteps = new Option<long>("--semantic-steps") { Description = "Stage-1 steps (semantic generator).", DefaultValueFactory = _ => d.SemanticSteps };
         var semanticBatch = new Option<int>("--semantic-batch") { Description = "Stage-1 clips per step.", DefaultValueFactory = _ => d.SemanticBatch };
         var decoderSteps = new Option<long>("--decoder-steps") { Description = "VAE decoder refinement steps (encoder frozen), the last stage.", DefaultValueFactory = _ => d.DecoderSteps };
@@ -39,7 +40,7 @@ internal static class RecipeCommand
         var dropout = new Option<double>("--text-dropout") { Description = "Probability of training on the empty prompt (for guidance).", DefaultValueFactory = _ => d.TextDropout };
         var every = new Option<long>("--checkpoint-every") { Description = "Steps between checkpoints in every stage.", DefaultValueFactory = _ => d.CheckpointEvery };
 
-        var command = new Command(name, description) { output, seed, vaeSteps, encoderSteps, clips, latentSteps, latentBatch, semanticSteps, semanticBatch, decoderSteps, decoderForeground, decoderRecolour, kl, dropout, every };
+        var command = new Command(name, description) { output, seed, vaeSteps, encoderSteps, clips, latentSteps, latentBatch, latentRefineSteps, semanticSteps, semanticBatch, decoderSteps, decoderForeground, decoderRecolour, kl, dropout, every };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(output)!.FullName, new ShapesV1Options
         {
             Seed = parse.GetValue(seed),
@@ -48,6 +49,7 @@ internal static class RecipeCommand
             CachedClips = parse.GetValue(clips),
             LatentSteps = parse.GetValue(latentSteps),
             LatentBatch = parse.GetValue(latentBatch),
+            LatentRefineSteps = parse.GetValue(latentRefineSteps),
             SemanticSteps = parse.GetValue(semanticSteps),
             SemanticBatch = parse.GetValue(semanticBatch),
             DecoderSteps = parse.GetValue(decoderSteps),
@@ -76,7 +78,7 @@ internal static class RecipeCommand
 
         var table = new Table().AddColumn("stage").AddColumn("result");
         foreach (var stage in ShapesV1Recipe.Stages)
-            table.AddRow(stage, Markup.Escape(manifest.Training.GetValueOrDefault("stage." + stage, "not run")));
+            table.AddRow(stage, Markup.Escape(manifest.Training.GetValueOrDefault("stage." + stage, stage == "latent-refine" && options.LatentRefineSteps == 0 ? "skipped (0 steps)" : "not run")));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"pipeline folder: {Markup.Escape(folder)}  ({clock.Elapsed.TotalMinutes:0.0} min this run)");
         return 0;

@@ -50,6 +50,14 @@ public sealed record ShapesV1Options
     public int LatentBatch { get; init; } = 8;
     public double LatentLearningRate { get; init; } = 5e-4;
 
+    /// <summary>
+    /// Stage 2 continued after stage 1 with the compressor frozen (<see cref="ShapesV1Stages.LatentRefineStep"/>): the
+    /// latent generator trains on, while z_sem, and so stage 1's training targets, stay what stage 1 was trained on. The
+    /// paper trains the compressor with stage 2 and stage 1 after it; continuing the joint stage instead would change
+    /// z_sem and force stage 1 to be retrained. Same batch and learning rate as stage 2; 0 skips the stage.
+    /// </summary>
+    public long LatentRefineSteps { get; init; }
+
     /// <summary>Weight of the compressor's KL term in the stage-2 loss (the paper's is unstated).</summary>
     public double KlWeight { get; init; } = 1e-3;
 
@@ -75,6 +83,7 @@ public sealed record ShapesV1Options
             if (!ok) throw new ArgumentException(message);
         }
         Require(VaeSteps >= 1 && EncoderSteps >= 1 && LatentSteps >= 1 && SemanticSteps >= 1 && DecoderSteps >= 1, "every stage needs at least one step");
+        Require(LatentRefineSteps >= 0, $"--latent-refine-steps must be non-negative, found {LatentRefineSteps}");
         Require(VaeFrames >= 1 && VaeFrames % 4 == 1 && VaeFrames <= 49, $"--vae-frames must be 4n + 1 up to 49, found {VaeFrames}");
         Require(EncoderBatch is >= 1 and <= 256 && LatentBatch is >= 1 and <= 256 && SemanticBatch is >= 1 and <= 256, "batch sizes must be within 1–256");
         Require(CachedClips >= Math.Max(LatentBatch, SemanticBatch), $"--clips ({CachedClips}) must be at least the largest batch");

@@ -18,7 +18,8 @@ public sealed record RecipeProgress(string Stage, TrainingProgress? Step = null,
 /// Trains the whole default pipeline on the Shapes World train split into one pipeline folder, in the paper's order:
 /// 1 VAE → 2 semantic encoder (VideoMAE masked autoencoding) → 3 precompute latents + features once (and measure the
 /// VAE's latents_mean/std) → 4 stage 2: compressor + latent generator together → 5 stage 1: semantic generator on the
-/// compressor's normalised μ → 6 refine the VAE decoder with its encoder frozen (sharper reconstructions; latents, and so
+/// compressor's normalised μ → 6 stage 2 continued with the compressor frozen (optional: z_sem, and so stage 1, unchanged)
+/// → 7 refine the VAE decoder with its encoder frozen (sharper reconstructions; latents, and so
 /// the generators, unchanged). The text encoder (umT5 at a tiny size) is frozen at its seeded random initialisation:
 /// no pretrained text encoder can be obtained here, and frozen is what the paper does with its own.
 /// The folder is a valid pipeline after step 0 (every file written untrained) and after every stage; re-running the
@@ -30,7 +31,7 @@ public static class ShapesV1Recipe
     public const string WorkFolder = ".work";
 
     /// <summary>Stage names, in order (also the keys in <see cref="PipelineManifest.Training"/>).</summary>
-    public static readonly string[] Stages = ["vae", "encoder", "cache", "latent", "semantic", "decoder"];
+    public static readonly string[] Stages = ["vae", "encoder", "cache", "latent", "semantic", "latent-refine", "decoder"];
 
     /// <summary>Runs the stages in order up to and including <paramref name="until"/> (all when null), skipping finished ones.</summary>
     public static PipelineManifest Run(ShapesV1Options options, string folder, IProgress<RecipeProgress>? progress = null,
@@ -51,7 +52,8 @@ public static class ShapesV1Recipe
         if (last >= 2) manifest = RunCacheAndLatentStatistics(folder, work, manifest, options, progress);
         if (last >= 3) manifest = RunLatent(folder, work, manifest, options, progress, cancellationToken);
         if (last >= 4) manifest = RunSemantic(folder, work, manifest, options, progress, cancellationToken);
-        if (last >= 5) manifest = RunDecoder(folder, work, manifest, options, progress, cancellationToken);
+        if (last >= 5) manifest = RunLatentRefine(folder, work, manifest, options, progress, cancellationToken);
+        if (last >= 6) manifest = RunDecoder(folder, work, manifest, options, progress, cancellationToken);
         return manifest;
     }
 
@@ -188,6 +190,23 @@ public static class ShapesV1Recipe
         }
     }
 
+    private static PipelineManifest RunLatentRefine(string folder, string work, PipelineManifest manifest, ShapesV1Options options, IProgress<RecipeProgress>? progress, CancellationToken ct)
+    {
+        if (options.LatentRefineSteps == 0 || IsDone(manifest, "latent-refine")) return manifest;
+        progress?.Report(new RecipeProgress("latent-refine"));
+        using var components = PipelineComponents.Load(folder);
+        using var data = ShapesTrainingData.Load(Path.Combine(work, ShapesLatentCache.FileName), components);
+        components.Compressor.train();                                                              // samples μ + σ·ε; no gradients reach it
+        var plan = new StagePlan("latent-refine", options.LatentRefineSteps, options.LatentLearningRate, options.CheckpointEvery, options.EmaDecay, options.Seed + 5,
+            Hash("latent-refine", JsonSerializer.Serialize(manifest.LatentGenerator), options.LatentBatch, options.LatentLearningRate, options.TextDropout,
+                options.Seed, FileHash.Of(Path.Combine(folder, manifest.CompressorFile)), FileHash.Of(Path.Combine(work, ShapesLatentCache.FileName))));
+        var result = StageTraining.Run(plan, work, components.LatentGenerator,
+            ShapesV1Stages.LatentRefineStep(components, data, options.Seed + 5, options.LatentBatch, options.TextDropout), StepProgress(progress, "latent-refine"), ct);
+        components.Compressor.eval();
+        components.Save(components.LatentGenerator, manifest.LatentGeneratorFile);
+        return MarkDone(folder, manifest, "latent-refine", Describe(result));
+    }
+
     private static PipelineManifest RunDecoder(string folder, string work, PipelineManifest manifest, ShapesV1Options options, IProgress<RecipeProgress>? progress, CancellationToken ct)
     {
         if (IsDone(manifest, "decoder")) return manifest;
@@ -242,6 +261,8 @@ public static class ShapesV1Recipe
         // Options added after folders were trained are left out at their neutral values, so those folders keep resuming.
         if (options.DecoderForegroundWeight == 1) identity.Remove(nameof(ShapesV1Options.DecoderForegroundWeight));
         if (options.DecoderRecolourFraction == 0) identity.Remove(nameof(ShapesV1Options.DecoderRecolourFraction));
+        identity.Remove(nameof(ShapesV1Options.LatentRefineSteps));                                 // a step count, like the others
+
         return "shapes-v1 " + identity.ToJsonString();
     }
 

@@ -64,6 +64,34 @@ public static class ShapesV1Stages
     }
 
     /// <summary>
+    /// Stage 2 continued with the compressor frozen: as <see cref="LatentStep"/>, but z_sem is drawn from the compressor
+    /// (μ + σ·ε, so it must be in training mode) without gradients, and the loss is the velocity MSE alone (the KL term
+    /// only trains the compressor).
+    /// </summary>
+    public static TrainingStep LatentRefineStep(PipelineComponents components, ShapesTrainingData data, long seed, int batch, double textDropout)
+    {
+        var grid = components.Manifest.SemanticGrid;
+        var semanticGrid = new WanTokenGrid(grid.T, grid.H, grid.W);
+        return (position, rng) =>
+        {
+            using var scope = NewDisposeScope();
+            var indices = data.Indices(seed, position, batch);
+            var rows = tensor(indices);
+            var x0 = data.Latents.index_select(0, rows);                                            // (B, z, T, h, w)
+            var features = data.Features.index_select(0, rows);                                     // (B, Ns, E)
+            var text = data.Text(indices, textDropout, rng);                                        // (B, L, D)
+            Tensor sample;
+            using (no_grad())
+                sample = components.Compressor.Compress(features, rng).Sample;                      // (B, Ns, d), frozen
+            var zSem = SemanticNoise.Add(sample, SemanticNoise.TrainingSigma(rng, batch), rng);
+            var noise = randn(x0.shape, generator: rng);
+            var t = TimestepSampling.LogitNormal(rng, batch);                                       // (B)
+            return Models.Generators.LatentGeneratorLoss.Compute(components.LatentGenerator, x0, noise, t, text, zSem, semanticGrid)
+                .MoveToOuterDisposeScope();
+        };
+    }
+
+    /// <summary>
     /// Stage 1: rectified flow on normalised z_sem targets <paramref name="targets"/> (N, Ns, d) (the trained
     /// compressor's μ), conditioned on text (dropped with probability <paramref name="textDropout"/>).
     /// </summary>
