@@ -127,6 +127,46 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
     }
 
     [Fact]
+    public void Stage_1_can_train_on_more_stories_from_a_features_only_cache_whose_stories_are_the_shared_caches()
+    {
+        using var folder = trained.Copy();
+        var options = Tiny with { SemanticStories = 5 };
+        var messages = new List<string>();
+        var manifest = ShapesStoryRecipe.Run(options, folder.Path, new SynchronousProgress<RecipeProgress>(p =>
+        {
+            if (p.Message is not null) messages.Add(p.Message);
+        }), TestContext.Current.CancellationToken);
+
+        messages.Should().Contain(m => m.Contains("semantic features of 5 stories"));
+        manifest.Training[ShapesStoryRecipe.IdentityKey].Should().Contain("\"SemanticStories\":5");
+        manifest.Training["stage.story-semantic"].Should().StartWith("3 steps");
+        using var components = PipelineComponents.Load(folder.Path);
+        using var shared = ShapesStoryData.Load(Path.Combine(folder.Path, ".work", ShapesStoryCache.FileName), components);
+        var semanticPath = Path.Combine(folder.Path, ".work", ShapesStoryCache.SemanticFileName);
+        using var semantic = ShapesStoryData.Load(semanticPath, components);
+        shared.HasLatents.Should().BeTrue();
+        semantic.HasLatents.Should().BeFalse("stage 1 needs no latents, so the VAE is skipped");
+        semantic.Features.shape.Should().Equal(5, 3, 64, 64);
+        semantic.Features.narrow(0, 0, 3).allclose(shared.Features, atol: 1e-5).Should().BeTrue("story i is the same story in both caches");
+        FluentActions.Invoking(() => semantic.Latents).Should().Throw<InvalidOperationException>()
+            .WithMessage($"*{semanticPath}*features only*{ShapesStoryCache.FileName}*");
+        using (var file = Weights.SafetensorsFile.Open(semanticPath))
+            file.Contains("latents").Should().BeFalse();
+        FluentActions.Invoking(() => (Tiny with { SemanticStories = 0 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--semantic-stories*0*");
+    }
+
+    [Fact]
+    public void The_story_identity_leaves_out_an_unset_semantic_story_count_so_older_folders_keep_resuming()
+    {
+        // models/shapes-v1 recorded this identity before the option existed.
+        const string recorded = "shapes-v1-stories {\"Seed\":0,\"Stories\":128,\"ShotsPerStory\":8,\"SemanticSteps\":0,\"SemanticBatch\":8,\"SemanticMaxShots\":8,"
+            + "\"SemanticLearningRate\":0.0002,\"LatentSteps\":0,\"LatentBatch\":2,\"LatentShots\":3,\"LatentLearningRate\":0.0002,\"TextDropout\":0.1,"
+            + "\"EmaDecay\":0.995,\"CheckpointEvery\":0}";
+        ShapesStoryRecipe.Identity(new ShapesStoryOptions()).Should().Be(recorded);
+        ShapesStoryRecipe.Identity(new ShapesStoryOptions { SemanticStories = 1024 }).Should().Contain("\"SemanticStories\":1024,");
+    }
+
+    [Fact]
     public void Story_batches_hold_consecutive_shots_of_one_story_and_are_a_pure_function_of_the_position()
     {
         using var folder = trained.Copy();

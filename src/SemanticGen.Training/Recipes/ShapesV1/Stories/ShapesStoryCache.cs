@@ -14,10 +14,15 @@ namespace SemanticGen.Training.Recipes.ShapesV1.Stories;
 /// <c>latents</c> (N, S, z, T, h, w), <c>features</c> (N, S, Ns, E), <c>caption_index</c> (N, S) into the metadata's
 /// <c>captions</c>. Story i is <see cref="ShapesStoryGenerator.Generate"/> of seed <see cref="StorySeed"/> over the
 /// train split, laid out by <see cref="ShapesStoryPlan"/> (each shot starts where the previous one ended).
+/// A features-only cache (<c>withLatents: false</c>, <see cref="SemanticFileName"/>) skips the VAE, most of the cost: story
+/// stage 1 needs only the features, so it can train on many more stories than stage 2. Story i is the same story in both.
 /// </summary>
 public static class ShapesStoryCache
 {
     public const string FileName = "story-cache.safetensors";
+
+    /// <summary>The features-only cache of story stage 1 when it trains on more stories than stage 2.</summary>
+    public const string SemanticFileName = "story-semantic-cache.safetensors";
 
     /// <summary>
     /// Seeds of training stories start here, far from the small seeds eval-long and generate-long use by default
@@ -28,16 +33,18 @@ public static class ShapesStoryCache
     /// <summary>The seed of training story <paramref name="index"/> of a recipe seeded <paramref name="seed"/>.</summary>
     public static long StorySeed(long seed, int index) => unchecked(TrainingSeedOffset + seed * 1_000_003 + index);
 
-    public static string Identity(long seed, int stories, int shots, string vaePath, string encoderPath) =>
-        $"stories seed={seed};stories={stories};shots={shots};vae={FileHash.Of(vaePath)};encoder={FileHash.Of(encoderPath)}";
+    public static string Identity(long seed, int stories, int shots, string vaePath, string encoderPath, bool withLatents = true) =>
+        withLatents
+            ? $"stories seed={seed};stories={stories};shots={shots};vae={FileHash.Of(vaePath)};encoder={FileHash.Of(encoderPath)}"
+            : $"stories seed={seed};stories={stories};shots={shots};features only;encoder={FileHash.Of(encoderPath)}";
 
     /// <summary>Builds the cache at <paramref name="path"/> unless one with the same identity is there; returns the path.</summary>
     public static string Ensure(string path, PipelineComponents components, long seed, int stories, int shots, Action<string>? log,
-        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken = default)
+        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken = default, bool withLatents = true)
     {
         ArgumentNullException.ThrowIfNull(components);
         var manifest = components.Manifest;
-        var identity = Identity(seed, stories, shots, Path.Combine(components.Folder, manifest.VaeFile), Path.Combine(components.Folder, manifest.SemanticEncoderFile));
+        var identity = Identity(seed, stories, shots, Path.Combine(components.Folder, manifest.VaeFile), Path.Combine(components.Folder, manifest.SemanticEncoderFile), withLatents);
         if (File.Exists(path))
         {
             using var existing = SafetensorsFile.Open(path);
@@ -78,16 +85,21 @@ public static class ShapesStoryCache
                 }
                 var video = stack(plan.RenderShots().Select(frames => frames.permute(3, 0, 1, 2)).ToList())
                     .to(ScalarType.Float32).mul(scale).sub(one);                                      // (S, 3, F, H, W) in [−1, 1]
-                using var posterior = components.Vae.EncodeUnchunked(video);
-                latents.Add(posterior.Mean.unsqueeze(0).clone().MoveToOuterDisposeScope());           // (1, S, z, T, h, w)
+                if (withLatents)
+                {
+                    using var posterior = components.Vae.EncodeUnchunked(video);
+                    latents.Add(posterior.Mean.unsqueeze(0).clone().MoveToOuterDisposeScope());       // (1, S, z, T, h, w)
+                }
                 features.Add(PipelineTensors.SemanticFeatures(components.SemanticEncoder, video, manifest.SemanticSampling)
                     .unsqueeze(0).MoveToOuterDisposeScope());                                         // (1, S, Ns, E)
                 progress?.Report((i + 1, stories));
             }
-            using var allLatents = cat(latents, 0);
             using var allFeatures = cat(features, 0);
             using var index = tensor(captionIndex).view(stories, shots);
-            SafetensorsWriter.Write(path, [("latents", allLatents), ("features", allFeatures), ("caption_index", index)],
+            using var allLatents = withLatents ? cat(latents, 0) : null;
+            var tensors = new List<(string, Tensor)> { ("features", allFeatures), ("caption_index", index) };
+            if (allLatents is not null) tensors.Insert(0, ("latents", allLatents));
+            SafetensorsWriter.Write(path, tensors,
                 new Dictionary<string, string> { ["identity"] = identity, ["captions"] = JsonSerializer.Serialize(captions) });
             return path;
         }

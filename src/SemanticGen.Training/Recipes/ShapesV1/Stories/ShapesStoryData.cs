@@ -10,21 +10,28 @@ namespace SemanticGen.Training.Recipes.ShapesV1.Stories;
 public readonly record struct StoryWindow(int Story, int First, int Shots);
 
 /// <summary>
-/// The story cache in memory: normalised latents (N, S, z, T, h, w), features (N, S, Ns, E), the text states of every
-/// caption. <see cref="Windows"/> draws a batch's samples as a pure function of (seed, position), so a resumed run sees
+/// The story cache in memory: normalised latents (N, S, z, T, h, w; absent from a features-only cache), features
+/// (N, S, Ns, E), the text states of every caption. <see cref="Windows"/> draws a batch's samples as a pure function of (seed, position), so a resumed run sees
 /// the same batches.
 /// </summary>
 public sealed class ShapesStoryData : IDisposable
 {
     private readonly long[,] _captionIndex;
+    private readonly Tensor? _latents;
+    private readonly string _path;
 
-    private ShapesStoryData(Tensor latents, Tensor features, long[,] captionIndex, Tensor captionText, Tensor emptyText)
+    private ShapesStoryData(string path, Tensor? latents, Tensor features, long[,] captionIndex, Tensor captionText, Tensor emptyText)
     {
-        (Latents, Features, _captionIndex, CaptionText, EmptyText) = (latents, features, captionIndex, captionText, emptyText);
+        (_path, _latents, Features, _captionIndex, CaptionText, EmptyText) = (path, latents, features, captionIndex, captionText, emptyText);
     }
 
     /// <summary>(N, S, z, T, h, w), normalised with the VAE config's latents_mean/std.</summary>
-    public Tensor Latents { get; }
+    /// <exception cref="InvalidOperationException">The cache holds features only.</exception>
+    public Tensor Latents => _latents
+        ?? throw new InvalidOperationException($"{_path} holds semantic features only (a story stage-1 cache); story stage 2 needs {ShapesStoryCache.FileName}, which has the latents too.");
+
+    /// <summary>False for a features-only cache.</summary>
+    public bool HasLatents => _latents is not null;
 
     /// <summary>(N, S, Ns, E).</summary>
     public Tensor Features { get; }
@@ -35,8 +42,8 @@ public sealed class ShapesStoryData : IDisposable
     /// <summary>(1, L, D) the empty prompt's.</summary>
     public Tensor EmptyText { get; }
 
-    public int Stories => (int)Latents.shape[0];
-    public int ShotsPerStory => (int)Latents.shape[1];
+    public int Stories => (int)Features.shape[0];
+    public int ShotsPerStory => (int)Features.shape[1];
 
     public static ShapesStoryData Load(string cachePath, PipelineComponents components)
     {
@@ -44,10 +51,14 @@ public sealed class ShapesStoryData : IDisposable
         using var file = SafetensorsFile.Open(cachePath);
         var captions = JsonSerializer.Deserialize<List<string>>(file.Metadata["captions"])
             ?? throw new InvalidDataException($"{cachePath}: metadata 'captions' is empty.");
-        using var raw = file.ReadTensor("latents", ScalarType.Float32);                       // (N, S, z, T, h, w)
-        using var flat = raw.flatten(0, 1);                                                   // (N·S, z, T, h, w)
-        using var normalised = components.Vae.Normalize(flat);
-        var latents = normalised.view(raw.shape);
+        Tensor? latents = null;
+        if (file.Contains("latents"))
+        {
+            using var raw = file.ReadTensor("latents", ScalarType.Float32);                   // (N, S, z, T, h, w)
+            using var flat = raw.flatten(0, 1);                                               // (N·S, z, T, h, w)
+            using var normalised = components.Vae.Normalize(flat);
+            latents = normalised.view(raw.shape);
+        }
         var features = file.ReadTensor("features", ScalarType.Float32);
         using var index = file.ReadTensor("caption_index", ScalarType.Int64);
         var (stories, shots) = ((int)index.shape[0], (int)index.shape[1]);
@@ -58,7 +69,7 @@ public sealed class ShapesStoryData : IDisposable
                 captionIndex[i, s] = values[i * shots + s];
         var captionText = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, captions);
         var emptyText = PipelineTensors.EncodeText(components.Tokenizer, components.TextEncoder, [""]);
-        return new ShapesStoryData(latents, features, captionIndex, captionText, emptyText);
+        return new ShapesStoryData(cachePath, latents, features, captionIndex, captionText, emptyText);
     }
 
     /// <summary>The <paramref name="batch"/> samples of batch <paramref name="position"/>, each <paramref name="shots"/> consecutive shots.</summary>
@@ -123,7 +134,7 @@ public sealed class ShapesStoryData : IDisposable
 
     public void Dispose()
     {
-        Latents.Dispose();
+        _latents?.Dispose();
         Features.Dispose();
         CaptionText.Dispose();
         EmptyText.Dispose();

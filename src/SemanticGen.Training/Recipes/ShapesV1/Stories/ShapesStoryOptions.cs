@@ -17,6 +17,13 @@ public sealed record ShapesStoryOptions
     /// <summary>Shots per cached story; training samples are runs of consecutive shots from them.</summary>
     public int ShotsPerStory { get; init; } = 8;
 
+    /// <summary>
+    /// Stories stage 1 trains on; null = the <see cref="Stories"/> of the shared cache. More than <see cref="Stories"/>
+    /// builds a features-only cache of its own (<see cref="ShapesStoryCache.SemanticFileName"/>): stage 1 needs no
+    /// latents, and the VAE is most of the encoding cost, so stage 1 can see many more stories than stage 2.
+    /// </summary>
+    public int? SemanticStories { get; init; }
+
     public long SemanticSteps { get; init; } = 8000;
     public int SemanticBatch { get; init; } = 8;
 
@@ -49,6 +56,7 @@ public sealed record ShapesStoryOptions
             if (!ok) throw new ArgumentException(message);
         }
         Require(Stories >= 1, $"--stories must be at least 1, found {Stories}");
+        Require(SemanticStories is null or >= 1, $"--semantic-stories must be at least 1, found {SemanticStories}");
         Require(ShotsPerStory >= 2, $"--shots-per-story must be at least 2, found {ShotsPerStory}");
         Require(SemanticSteps >= 1 && LatentSteps >= 1, "every stage needs at least one step");
         Require(SemanticBatch is >= 1 and <= 256 && LatentBatch is >= 1 and <= 256, "batch sizes must be within 1–256");

@@ -61,12 +61,24 @@ public static class ShapesStoryRecipe
         {
             progress?.Report(new RecipeProgress("story-semantic"));
             using var components = PipelineComponents.Load(folder);
-            using var data = ShapesStoryData.Load(cache, components);
+            var semanticCache = cache;
+            if (options.SemanticStories is { } semanticStories && semanticStories != options.Stories)
+            {
+                semanticCache = Path.Combine(work, ShapesStoryCache.SemanticFileName);
+                progress?.Report(new RecipeProgress("story-semantic", Message: $"encoding the semantic features of {semanticStories} stories × {options.ShotsPerStory} shots once"));
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                ShapesStoryCache.Ensure(semanticCache, components, options.Seed, semanticStories, options.ShotsPerStory,
+                    message => progress?.Report(new RecipeProgress("story-semantic", Message: message)),
+                    new SynchronousProgress<(int Done, int Total)>(p => progress?.Report(new RecipeProgress("story-semantic",
+                        new TrainingProgress(p.Done, p.Total, double.NaN, 0, p.Done / Math.Max(clock.Elapsed.TotalSeconds, 1e-9))))), cancellationToken,
+                    withLatents: false);
+            }
+            using var data = ShapesStoryData.Load(semanticCache, components);
             using var targets = ShapesStoryStages.SemanticTargets(components, data);
             using var generator = new SemanticGenerator(manifest.SemanticGenerator, manifest.Compressor.TokenDim);
             PipelineComponents.LoadInto(generator, Path.Combine(folder, manifest.SemanticGeneratorFile)); // start from the short model
             var plan = new StagePlan("story-semantic", options.SemanticSteps, options.SemanticLearningRate, options.CheckpointEvery, options.EmaDecay,
-                options.Seed + 11, ShapesV1Recipe.Hash("story-semantic", identity, FileHash.Of(Path.Combine(folder, manifest.SemanticGeneratorFile)), FileHash.Of(cache)));
+                options.Seed + 11, ShapesV1Recipe.Hash("story-semantic", identity, FileHash.Of(Path.Combine(folder, manifest.SemanticGeneratorFile)), FileHash.Of(semanticCache)));
             var result = StageTraining.Run(plan, work, generator,
                 ShapesStoryStages.SemanticStep(generator, components, data, targets, options.Seed + 11, options.SemanticBatch, options.SemanticMaxShots, options.TextDropout),
                 ShapesV1Recipe.StepProgress(progress, "story-semantic"), cancellationToken);
@@ -92,7 +104,14 @@ public static class ShapesStoryRecipe
         return manifest;
     }
 
-    /// <summary>The options as recorded in the manifest; a re-run must match them except the step counts and checkpoint interval.</summary>
-    public static string Identity(ShapesStoryOptions options) =>
-        "shapes-v1-stories " + JsonSerializer.Serialize(options with { SemanticSteps = 0, LatentSteps = 0, CheckpointEvery = 0 });
+    /// <summary>
+    /// The options as recorded in the manifest; a re-run must match them except the step counts and checkpoint interval.
+    /// <see cref="ShapesStoryOptions.SemanticStories"/> is left out when unset, so folders trained before it existed resume.
+    /// </summary>
+    public static string Identity(ShapesStoryOptions options)
+    {
+        var identity = JsonSerializer.SerializeToNode(options with { SemanticSteps = 0, LatentSteps = 0, CheckpointEvery = 0 })!.AsObject();
+        if (options.SemanticStories is null) identity.Remove(nameof(ShapesStoryOptions.SemanticStories));
+        return "shapes-v1-stories " + identity.ToJsonString();
+    }
 }
