@@ -16,7 +16,7 @@ public sealed class TrainedTinyPipelineFixture : IDisposable
         ShapesV1Recipe.Run(new ShapesV1Options
         {
             VaeSteps = 2, VaeFrames = 5, EncoderSteps = 2, EncoderBatch = 2, CachedClips = 8,
-            LatentSteps = 2, LatentBatch = 2, SemanticSteps = 2, SemanticBatch = 2, DecoderSteps = 1, CheckpointEvery = 2,
+            LatentSteps = 2, LatentBatch = 2, LatentRefineSteps = 1, SemanticSteps = 2, SemanticBatch = 2, DecoderSteps = 1, CheckpointEvery = 2,
         }, _folder.Path);
     }
 
@@ -41,7 +41,7 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
 {
     private static readonly ShapesStoryOptions Tiny = new()
     {
-        Stories = 3, ShotsPerStory = 3, SemanticSteps = 3, SemanticBatch = 2, SemanticMaxShots = 3,
+        Stories = 3, SemanticStories = null, ShotsPerStory = 3, SemanticSteps = 3, SemanticBatch = 2, SemanticMaxShots = 3,
         LatentSteps = 4, LatentBatch = 2, LatentShots = 2, CheckpointEvery = 2,
     };
 
@@ -156,14 +156,16 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
     }
 
     [Fact]
-    public void The_story_identity_leaves_out_an_unset_semantic_story_count_so_older_folders_keep_resuming()
+    public void The_story_identity_leaves_out_a_semantic_story_count_equal_to_the_caches_so_older_folders_keep_resuming()
     {
         // models/shapes-v1 recorded this identity before the option existed.
         const string recorded = "shapes-v1-stories {\"Seed\":0,\"Stories\":128,\"ShotsPerStory\":8,\"SemanticSteps\":0,\"SemanticBatch\":8,\"SemanticMaxShots\":8,"
             + "\"SemanticLearningRate\":0.0002,\"LatentSteps\":0,\"LatentBatch\":2,\"LatentShots\":3,\"LatentLearningRate\":0.0002,\"TextDropout\":0.1,"
             + "\"EmaDecay\":0.995,\"CheckpointEvery\":0}";
-        ShapesStoryRecipe.Identity(new ShapesStoryOptions()).Should().Be(recorded);
-        ShapesStoryRecipe.Identity(new ShapesStoryOptions { SemanticStories = 1024 }).Should().Contain("\"SemanticStories\":1024,");
+        ShapesStoryRecipe.Identity(new ShapesStoryOptions { SemanticStories = null }).Should().Be(recorded);
+        ShapesStoryRecipe.Identity(new ShapesStoryOptions { SemanticStories = 128 }).Should().Be(recorded, "128 is the story cache's own count, what those folders trained on");
+        ShapesStoryRecipe.Identity(new ShapesStoryOptions()).Should().Be(recorded.Replace("\"ShotsPerStory\":8,", "\"ShotsPerStory\":8,\"SemanticStories\":1024,"),
+            "models/shapes-v1 recorded this");
     }
 
     [Fact]

@@ -106,12 +106,14 @@ public static class ShapesStoryRecipe
 
     /// <summary>
     /// The options as recorded in the manifest; a re-run must match them except the step counts and checkpoint interval.
-    /// <see cref="ShapesStoryOptions.SemanticStories"/> is left out when unset, so folders trained before it existed resume.
+    /// <see cref="ShapesStoryOptions.SemanticStories"/> is left out when it names the story cache's own count (what every
+    /// folder trained before the option existed did), so those folders resume with <c>--semantic-stories</c> equal to
+    /// <c>--stories</c>.
     /// </summary>
     public static string Identity(ShapesStoryOptions options)
     {
         var identity = JsonSerializer.SerializeToNode(options with { SemanticSteps = 0, LatentSteps = 0, CheckpointEvery = 0 })!.AsObject();
-        if (options.SemanticStories is null) identity.Remove(nameof(ShapesStoryOptions.SemanticStories));
+        if (options.SemanticStories is null || options.SemanticStories == options.Stories) identity.Remove(nameof(ShapesStoryOptions.SemanticStories));
         return "shapes-v1-stories " + identity.ToJsonString();
     }
 }
