@@ -41,11 +41,23 @@ public static class ShapesV1Stages
     /// on its text (dropped to "" with probability <paramref name="textDropout"/>) and on z_sem = compressor sample of its
     /// features plus RAE noise σ ~ 0.8·U(0, 1); loss = velocity MSE + <paramref name="klWeight"/> · KL.
     /// </summary>
-    public static TrainingStep LatentStep(PipelineComponents components, ShapesTrainingData data, long seed, int batch, double textDropout, double klWeight)
+    public static TrainingStep LatentStep(PipelineComponents components, ShapesTrainingData data, long seed, int batch, double textDropout, double klWeight) =>
+        LatentLoss(components, data, seed, batch, textDropout, klWeight);
+
+    /// <summary>
+    /// Stage 2 continued with the compressor frozen: as <see cref="LatentStep"/> (the same draws in the same order), but
+    /// z_sem is sampled from the compressor (μ + σ·ε, so it must be in training mode) without gradients, and the loss is
+    /// the velocity MSE alone (the KL term only trains the compressor).
+    /// </summary>
+    public static TrainingStep LatentRefineStep(PipelineComponents components, ShapesTrainingData data, long seed, int batch, double textDropout) =>
+        LatentLoss(components, data, seed, batch, textDropout, klWeight: null);
+
+    /// <summary>Stage 2's loss; <paramref name="klWeight"/> null = the compressor frozen (no gradients, no KL term).</summary>
+    private static TrainingStep LatentLoss(PipelineComponents components, ShapesTrainingData data, long seed, int batch, double textDropout, double? klWeight)
     {
         var grid = components.Manifest.SemanticGrid;
         var semanticGrid = new WanTokenGrid(grid.T, grid.H, grid.W);
-        var kl = klWeight.ToScalar();
+        var kl = klWeight?.ToScalar();
         return (position, rng) =>
         {
             using var scope = NewDisposeScope();
@@ -54,40 +66,14 @@ public static class ShapesV1Stages
             var x0 = data.Latents.index_select(0, rows);                                            // (B, z, T, h, w)
             var features = data.Features.index_select(0, rows);                                     // (B, Ns, E)
             var text = data.Text(indices, textDropout, rng);                                        // (B, L, D)
-            var compressed = components.Compressor.Compress(features, rng);                         // (B, Ns, d)
+            Models.Generators.CompressedSemantics compressed;
+            using (kl is null ? no_grad() : null)
+                compressed = components.Compressor.Compress(features, rng);                         // (B, Ns, d)
             var zSem = SemanticNoise.Add(compressed.Sample, SemanticNoise.TrainingSigma(rng, batch), rng);
             var noise = randn(x0.shape, generator: rng);
             var t = TimestepSampling.LogitNormal(rng, batch);                                       // (B)
             var flow = Models.Generators.LatentGeneratorLoss.Compute(components.LatentGenerator, x0, noise, t, text, zSem, semanticGrid);
-            return flow.add(compressed.Kl().mul(kl), One).MoveToOuterDisposeScope();
-        };
-    }
-
-    /// <summary>
-    /// Stage 2 continued with the compressor frozen: as <see cref="LatentStep"/>, but z_sem is drawn from the compressor
-    /// (μ + σ·ε, so it must be in training mode) without gradients, and the loss is the velocity MSE alone (the KL term
-    /// only trains the compressor).
-    /// </summary>
-    public static TrainingStep LatentRefineStep(PipelineComponents components, ShapesTrainingData data, long seed, int batch, double textDropout)
-    {
-        var grid = components.Manifest.SemanticGrid;
-        var semanticGrid = new WanTokenGrid(grid.T, grid.H, grid.W);
-        return (position, rng) =>
-        {
-            using var scope = NewDisposeScope();
-            var indices = data.Indices(seed, position, batch);
-            var rows = tensor(indices);
-            var x0 = data.Latents.index_select(0, rows);                                            // (B, z, T, h, w)
-            var features = data.Features.index_select(0, rows);                                     // (B, Ns, E)
-            var text = data.Text(indices, textDropout, rng);                                        // (B, L, D)
-            Tensor sample;
-            using (no_grad())
-                sample = components.Compressor.Compress(features, rng).Sample;                      // (B, Ns, d), frozen
-            var zSem = SemanticNoise.Add(sample, SemanticNoise.TrainingSigma(rng, batch), rng);
-            var noise = randn(x0.shape, generator: rng);
-            var t = TimestepSampling.LogitNormal(rng, batch);                                       // (B)
-            return Models.Generators.LatentGeneratorLoss.Compute(components.LatentGenerator, x0, noise, t, text, zSem, semanticGrid)
-                .MoveToOuterDisposeScope();
+            return (kl is null ? flow : flow.add(compressed.Kl().mul(kl), One)).MoveToOuterDisposeScope();
         };
     }
 
