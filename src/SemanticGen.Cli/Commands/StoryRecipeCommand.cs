@@ -17,7 +17,7 @@ internal static class StoryRecipeCommand
         var pipeline = new Option<DirectoryInfo>("--pipeline") { Description = "A trained shapes-v1 pipeline folder; the story generators are added to it.", DefaultValueFactory = _ => new DirectoryInfo("models/shapes-v1") };
         var seed = new Option<long>("--seed") { Description = "Seed of the training stories, data order and noise.", DefaultValueFactory = _ => d.Seed };
         var stories = new Option<int>("--stories") { Description = "Training stories encoded once.", DefaultValueFactory = _ => d.Stories };
-        var semanticStories = new Option<int?>("--semantic-stories") { Description = "Stories stage 1 trains on (default: --stories); more builds a features-only cache for it (no VAE, so cheap).", DefaultValueFactory = _ => d.SemanticStories };
+        var semanticStories = new Option<int?>("--semantic-stories") { Description = "Stories stage 1 trains on; more than --stories builds a features-only cache for it (no VAE, so cheap); equal to --stories uses the shared cache, as folders trained before this option did.", DefaultValueFactory = _ => d.SemanticStories };
         var shotsPerStory = new Option<int>("--shots-per-story") { Description = "Shots per cached story.", DefaultValueFactory = _ => d.ShotsPerStory };
         var semanticSteps = new Option<long>("--semantic-steps") { Description = "Stage-1 fine-tuning steps.", DefaultValueFactory = _ => d.SemanticSteps };
         var semanticBatch = new Option<int>("--semantic-batch") { Description = "Stage-1 samples per step.", DefaultValueFactory = _ => d.SemanticBatch };
