@@ -1,5 +1,6 @@
 using SemanticGen.Pipeline.Components;
 using SemanticGen.Training.Recipes.ShapesV1;
+using SemanticGen.Training.Recipes;
 
 namespace SemanticGen.Pipeline.Tests;
 
@@ -119,6 +120,9 @@ public sealed class ShapesV1RecipeTests
             "\"DecoderLearningRate\":0.0002,\"DecoderForegroundWeight\":10,\"DecoderRecolourFraction\":0.5,"), "models/shapes-v1 recorded this");
         ShapesV1Recipe.RecipeIdentity(neutral with { LatentRefineSteps = 6000 }).Should().Be(before, "a step count is not part of the identity");
         ShapesV1Recipe.RecipeIdentity(neutral with { DecoderForegroundWeight = 4 }).Should().Contain("\"DecoderForegroundWeight\":4,\"EncoderSteps\"");
+        ShapesV1Recipe.RecipeIdentity(neutral with { DecoderLoss = DecoderReconstructionLoss.L1 })
+            .Should().Contain("\"DecoderLearningRate\":0.0002,\"DecoderLoss\":\"L1\",\"EncoderSteps\"", "the loss is named, not numbered");
+        FluentActions.Invoking(() => (Tiny with { DecoderLoss = (DecoderReconstructionLoss)7 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-loss*mse or l1*7*");
         FluentActions.Invoking(() => (Tiny with { DecoderForegroundWeight = 0.5 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-foreground-weight*0.5*");
         FluentActions.Invoking(() => (Tiny with { DecoderRecolourFraction = 2 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-recolour*2*");
     }

@@ -7,6 +7,17 @@ using static TorchSharp.torch;
 
 namespace SemanticGen.Training.Recipes;
 
+/// <summary>The per-pixel reconstruction error the decoder stage minimises (named, not numbered, in recipe identities).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<DecoderReconstructionLoss>))]
+public enum DecoderReconstructionLoss
+{
+    /// <summary>Squared error: its minimiser is the mean of what a latent could have been, so uncertain edges blur.</summary>
+    Mse,
+
+    /// <summary>Absolute error: its minimiser is the median, so an uncertain edge stays sharp (it moves instead of blurring).</summary>
+    L1,
+}
+
 /// <summary>What <see cref="VaeDecoderRefinement.Run"/> trains.</summary>
 public sealed record VaeDecoderRefinementOptions
 {
@@ -50,8 +61,15 @@ public sealed record VaeDecoderRefinementOptions
     /// </summary>
     public double RecolourFraction { get; init; }
 
+    /// <summary>
+    /// The reconstruction error, weighted by <see cref="VaeDecoderRefinement.PixelWeights"/> either way. MSE is the
+    /// default; L1 keeps thin parts (a triangle's tip, a square's corners) that MSE averages away.
+    /// </summary>
+    public DecoderReconstructionLoss Loss { get; init; } = DecoderReconstructionLoss.Mse;
+
     public VaeDecoderRefinementOptions Validate()
     {
+        if (!Enum.IsDefined(Loss)) throw new ArgumentException($"the decoder loss must be mse or l1, found {Loss}");
         if (BorderWidth < 0) throw new ArgumentException($"the border width must be non-negative, found {BorderWidth}");
         if (!(BorderWeight >= 1) || double.IsInfinity(BorderWeight)) throw new ArgumentException($"the border weight must be at least 1, found {BorderWeight}");
         if (!(ForegroundWeight >= 1) || double.IsInfinity(ForegroundWeight)) throw new ArgumentException($"the foreground weight must be at least 1, found {ForegroundWeight}");
@@ -67,8 +85,8 @@ public sealed record VaeDecoderRefinementOptions
 /// <summary>
 /// Fine-tunes a trained VAE's decoder (<c>post_quant_conv</c> + <c>decoder</c>) with its encoder frozen, as Stable
 /// Diffusion's ft-MSE VAE did: the latents do not change, so latents cached for the generators and the generators
-/// trained on them stay valid, while reconstructions get sharper. Loss: MSE of the reconstruction of the frozen
-/// posterior mean, optionally weighted up on the frame's edge and on the object (<see cref="PixelWeights"/>); learning rate on a cosine from <see cref="VaeDecoderRefinementOptions.LearningRate"/> to 0, a pure
+/// trained on them stay valid, while reconstructions get sharper. Loss: MSE or L1 (<see cref="VaeDecoderRefinementOptions.Loss"/>)
+/// of the reconstruction of the frozen posterior mean, optionally weighted up on the frame's edge and on the object (<see cref="PixelWeights"/>); learning rate on a cosine from <see cref="VaeDecoderRefinementOptions.LearningRate"/> to 0, a pure
 /// function of the step, so a resumed run continues exactly. The EMA weights end up in <paramref name="vae"/>.
 /// </summary>
 public static class VaeDecoderRefinement
@@ -116,10 +134,29 @@ public static class VaeDecoderRefinement
     }
 
     /// <summary>
+    /// Σ w·mean_c |a − b| / Σ w for reconstruction and target (B, C, F, H, W) and weights (B, 1, F, H, W)
+    /// (<see cref="PixelWeights"/>); plain L1 when every weight is 1.
+    /// </summary>
+    public static Tensor WeightedL1(Tensor reconstruction, Tensor target, Tensor weights)
+    {
+        using var scope = NewDisposeScope();
+        var perPixel = reconstruction.sub(target).abs().mean([1], keepdim: true);              // (B, 1, F, H, W)
+        return perPixel.mul(weights).sum().div(weights.sum()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The weighted error <paramref name="loss"/> names (<see cref="WeightedMse"/> or <see cref="WeightedL1"/>).</summary>
+    public static Tensor WeightedError(DecoderReconstructionLoss loss, Tensor reconstruction, Tensor target, Tensor weights) => loss switch
+    {
+        DecoderReconstructionLoss.Mse => WeightedMse(reconstruction, target, weights),
+        DecoderReconstructionLoss.L1 => WeightedL1(reconstruction, target, weights),
+        _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "the decoder loss must be mse or l1"),
+    };
+
+    /// <summary>
     /// The checkpoint identity of a refinement run. It holds the step count because the cosine learning rate is a function
     /// of it: a run resumed under another <c>Steps</c> would jump to another point of another schedule, so its checkpoints
     /// are refused instead (v3; v2 checkpoints, which did not record it, no longer resume). A foreground weight of 1 and a
-    /// recolour fraction of 0 add nothing.
+    /// recolour fraction of 0 add nothing, nor does the MSE loss.
     /// </summary>
     public static string ConfigHash(VaeDecoderRefinementOptions options)
     {
@@ -127,6 +164,7 @@ public static class VaeDecoderRefinement
         var parts = new List<object> { "vae-decoder-refinement-v3", "steps" + options.Steps, options.BatchSize, options.Frames, options.BorderWidth, R(options.BorderWeight) };
         if (options.ForegroundWeight != 1) parts.Add("fg" + R(options.ForegroundWeight));
         if (options.RecolourFraction != 0) parts.Add("recolour" + R(options.RecolourFraction));
+        if (options.Loss != DecoderReconstructionLoss.Mse) parts.Add(options.Loss.ToString().ToLowerInvariant());
         parts.AddRange([R(options.LearningRate), options.Seed, R(options.EmaDecay)]);
         return string.Join("|", parts);
     }
@@ -172,7 +210,7 @@ public static class VaeDecoderRefinement
                                mean = vae.EncodeUnchunked(video).Mean;                          // (B, z, T, h, w), frozen
                            var reconstruction = vae.DecodeUnchunked(mean, clamp: false);
                            var weights = PixelWeights(video, options.BorderWidth, options.BorderWeight, options.ForegroundWeight); // (B, 1, F, H, W)
-                           return WeightedMse(reconstruction, video, weights).MoveToOuterDisposeScope();
+                           return WeightedError(options.Loss, reconstruction, video, weights).MoveToOuterDisposeScope();
                        }, progress))
             {
                 result = loop.Run(cancellationToken);

@@ -63,6 +63,26 @@ public sealed class VaeDecoderRefinementTests
     }
 
     [Fact]
+    public void The_l1_loss_is_the_weighted_mean_absolute_error_and_the_options_pick_it()
+    {
+        using var scope = torch.NewDisposeScope();
+        var target = torch.zeros([1, 3, 1, 8, 8]);
+        var reconstruction = target.clone();
+        reconstruction[0, 0, 0, 4, 4] = torch.tensor(0.6f);                                // one pixel off by 0.6 in one channel of three
+        var plain = VaeDecoderRefinement.PixelWeights(target, 2, 1, 1);
+        VaeDecoderRefinement.WeightedL1(reconstruction, target, plain).item<float>().Should().BeApproximately(0.2f / 64, 1e-7f);
+        VaeDecoderRefinement.WeightedError(DecoderReconstructionLoss.L1, reconstruction, target, plain).item<float>().Should().BeApproximately(0.2f / 64, 1e-7f);
+        VaeDecoderRefinement.WeightedError(DecoderReconstructionLoss.Mse, reconstruction, target, plain).item<float>().Should().BeApproximately(0.12f / 64, 1e-7f);
+        // The same error on the 2-pixel ring weighted 10: 48·10 + 16 = 496 in the denominator, 10·0.2 in the numerator.
+        var onEdge = target.clone();
+        onEdge[0, 0, 0, 0, 4] = torch.tensor(0.6f);
+        VaeDecoderRefinement.WeightedL1(onEdge, target, VaeDecoderRefinement.PixelWeights(target, 2, 10, 1)).item<float>().Should().BeApproximately(2f / 496, 1e-7f);
+        var options = new VaeDecoderRefinementOptions();
+        VaeDecoderRefinement.ConfigHash(options with { Loss = DecoderReconstructionLoss.L1 }).Should().Be(VaeDecoderRefinement.ConfigHash(options).Replace("|1|0.0002", "|1|l1|0.0002"));
+        FluentActions.Invoking(() => (options with { Loss = (DecoderReconstructionLoss)3 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*decoder loss*mse or l1*3*");
+    }
+
+    [Fact]
     public void The_foreground_weight_falls_on_pixels_that_differ_from_the_frame_corner()
     {
         using var scope = torch.NewDisposeScope();

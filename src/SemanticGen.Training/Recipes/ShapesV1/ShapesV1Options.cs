@@ -36,6 +36,12 @@ public sealed record ShapesV1Options
     /// </summary>
     public double DecoderRecolourFraction { get; init; } = 0.5;
 
+    /// <summary>
+    /// The decoder stage's reconstruction error (<see cref="VaeDecoderRefinementOptions.Loss"/>). Left out of the recipe
+    /// identity at MSE, the loss folders trained before the option existed used.
+    /// </summary>
+    public DecoderReconstructionLoss DecoderLoss { get; init; } = DecoderReconstructionLoss.Mse;
+
     /// <summary>The semantic encoder's masked-autoencoding pretraining (tube masking of <see cref="MaskRatio"/> of the patches).</summary>
     public long EncoderSteps { get; init; } = 600;
     public int EncoderBatch { get; init; } = 8;
@@ -97,6 +103,7 @@ public sealed record ShapesV1Options
             $"--decoder-foreground-weight must be at least 1, found {DecoderForegroundWeight}");
         Require(DecoderRecolourFraction is >= 0 and <= 1,
             $"--decoder-recolour must be within [0, 1], found {DecoderRecolourFraction}");
+        Require(Enum.IsDefined(DecoderLoss), $"--decoder-loss must be mse or l1, found {DecoderLoss}");
         foreach (var lr in new[] { VaeLearningRate, EncoderLearningRate, LatentLearningRate, SemanticLearningRate, DecoderLearningRate })
             Require(lr > 0 && double.IsFinite(lr), $"learning rates must be positive, found {lr}");
         return this;

@@ -219,6 +219,7 @@ public static class ShapesV1Recipe
             Steps = options.DecoderSteps, LearningRate = options.DecoderLearningRate, Seed = options.Seed + 21, CheckpointEvery = options.CheckpointEvery,
             ForegroundWeight = options.DecoderForegroundWeight,
             RecolourFraction = options.DecoderRecolourFraction,
+            Loss = options.DecoderLoss,
         };
         var evaluation = new ShapesVideoBatches(options.Seed + ShapesVaeTraining.EvaluationSeedOffset, ShapesVaeTraining.EvaluationClips, options.VaeFrames);
         using var heldOut = evaluation.Batch(0);
@@ -261,6 +262,7 @@ public static class ShapesV1Recipe
         // Options added after folders were trained are left out at their neutral values, so those folders keep resuming.
         if (options.DecoderForegroundWeight == 1) identity.Remove(nameof(ShapesV1Options.DecoderForegroundWeight));
         if (options.DecoderRecolourFraction == 0) identity.Remove(nameof(ShapesV1Options.DecoderRecolourFraction));
+        if (options.DecoderLoss == DecoderReconstructionLoss.Mse) identity.Remove(nameof(ShapesV1Options.DecoderLoss));
         identity.Remove(nameof(ShapesV1Options.LatentRefineSteps));                                 // a step count, like the others
 
         return "shapes-v1 " + identity.ToJsonString();
