@@ -33,6 +33,29 @@ public sealed record TrainingOptions
     /// <summary>Losses kept in each checkpoint's <c>state.json</c>.</summary>
     public int LossHistoryTail { get; init; } = 100;
 
+    /// <summary>
+    /// The options of a run that keeps everything in <paramref name="folder"/>: <c>checkpoints/</c> and
+    /// <c>loss.jsonl</c>, the layout every recipe stage uses.
+    /// </summary>
+    public static TrainingOptions InFolder(string folder, long totalSteps, long checkpointInterval, double emaDecay, long seed, string configHash, int keepLast = 3)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        return new TrainingOptions
+        {
+            TotalSteps = totalSteps,
+            CheckpointInterval = checkpointInterval,
+            CheckpointFolder = Path.Combine(folder, CheckpointsFolderName),
+            LossLogPath = Path.Combine(folder, LossLogFileName),
+            EmaDecay = emaDecay,
+            Seed = seed,
+            ConfigHash = configHash,
+            KeepLast = keepLast,
+        };
+    }
+
+    /// <summary>The names <see cref="InFolder"/> gives the checkpoint folder and the loss log inside a run's folder.</summary>
+    public const string CheckpointsFolderName = "checkpoints", LossLogFileName = "loss.jsonl";
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {

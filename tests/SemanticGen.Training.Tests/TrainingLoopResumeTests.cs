@@ -94,4 +94,19 @@ public sealed class TrainingLoopResumeTests
         File.ReadAllText(Path.Combine(dense.Path, CheckpointFolder.LatestPointer)).Should().Be("step-000010");
         Directory.GetDirectories(folder.Path).Select(Path.GetFileName).Should().BeEquivalentTo("step-000005", "step-000010");
     }
+
+    [Fact]
+    public void A_run_in_a_folder_keeps_its_checkpoints_and_loss_log_there_and_prunes_to_keep_last()
+    {
+        using var folder = new TempFolder();
+        using var model = TinyMlp.Create(1);
+        var options = TrainingOptions.InFolder(folder.Path, totalSteps: 6, checkpointInterval: 2, emaDecay: 0.9, seed: 7, configHash: "tiny-mlp-v1", keepLast: 2);
+        using (var loop = new TrainingLoop(options, model, TinyMlp.Optimizer, (position, rng) => TinyMlp.Loss(model, position, rng)))
+            loop.Run(TestContext.Current.CancellationToken).FinalStep.Should().Be(6);
+
+        var checkpoints = Path.Combine(folder.Path, TrainingOptions.CheckpointsFolderName);
+        Directory.GetDirectories(checkpoints).Select(Path.GetFileName).Should().BeEquivalentTo("step-000004", "step-000006");
+        LossLog.Read(Path.Combine(folder.Path, TrainingOptions.LossLogFileName)).Select(e => e.Step).Should().Equal(1, 2, 3, 4, 5, 6);
+        FluentActions.Invoking(() => TrainingOptions.InFolder(" ", 6, 2, 0.9, 7, "x")).Should().Throw<ArgumentException>();
+    }
 }

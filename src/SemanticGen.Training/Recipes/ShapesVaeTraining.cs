@@ -80,7 +80,7 @@ public static class ShapesVaeTraining
     /// <summary>Added to the training seed to pick the evaluation clips (a seed training never draws from).</summary>
     public const long EvaluationSeedOffset = 1_000_003;
 
-    public const string WeightsFile = "vae.safetensors", ConfigFile = "config.json", LossFile = "loss.jsonl", CheckpointsFolder = "checkpoints";
+    public const string WeightsFile = "vae.safetensors", ConfigFile = "config.json", LossFile = TrainingOptions.LossLogFileName, CheckpointsFolder = TrainingOptions.CheckpointsFolderName;
 
     private static readonly Scalar One = 1.0.ToScalar();
 
@@ -184,16 +184,7 @@ public static class ShapesVaeTraining
         vae.train();
         var batches = new ShapesVideoBatches(options.Seed, options.BatchSize, options.Frames);
         using var klWeight = options.KlWeight.ToScalar();
-        var training = new TrainingOptions
-        {
-            TotalSteps = options.Steps,
-            CheckpointInterval = options.CheckpointEvery,
-            CheckpointFolder = Path.Combine(outFolder, CheckpointsFolder),
-            LossLogPath = Path.Combine(outFolder, LossFile),
-            EmaDecay = options.EmaDecay,
-            Seed = options.Seed,
-            ConfigHash = ConfigHash(options),
-        };
+        var training = TrainingOptions.InFolder(outFolder, options.Steps, options.CheckpointEvery, options.EmaDecay, options.Seed, ConfigHash(options));
 
         var clock = Stopwatch.StartNew();
         TrainingResult result;
@@ -218,7 +209,7 @@ public static class ShapesVaeTraining
         var evaluation = new ShapesVideoBatches(options.Seed + EvaluationSeedOffset, EvaluationClips, options.Frames);
         using var heldOut = evaluation.Batch(0);
         var psnr = ReconstructionPsnr(vae, heldOut);
-        var logged = LossLog.Read(training.LossLogPath);
+        var logged = LossLog.Read(Path.Combine(outFolder, LossFile));
         var finalLoss = logged.Count > 0 ? logged[^1].Loss : double.NaN;
         return new ShapesVaeResult(result.StartStep, result.FinalStep, finalLoss, seconds, psnr, weightsPath, configPath);
     }

@@ -182,17 +182,7 @@ public static class VaeDecoderRefinement
         var frozen = vae.named_parameters().Where(p => !IsDecoderParameter(p.name)).Select(p => p.parameter).ToList();
         foreach (var parameter in frozen) parameter.requires_grad = false;
         var batches = new ShapesVideoBatches(options.Seed, options.BatchSize, options.Frames, recolourFraction: options.RecolourFraction);
-        var training = new TrainingOptions
-        {
-            TotalSteps = options.Steps,
-            CheckpointInterval = options.CheckpointEvery,
-            CheckpointFolder = Path.Combine(workFolder, "checkpoints"),
-            LossLogPath = Path.Combine(workFolder, "loss.jsonl"),
-            EmaDecay = options.EmaDecay,
-            Seed = options.Seed,
-            KeepLast = 2,
-            ConfigHash = ConfigHash(options),
-        };
+        var training = TrainingOptions.InFolder(workFolder, options.Steps, options.CheckpointEvery, options.EmaDecay, options.Seed, ConfigHash(options), keepLast: 2);
         AdamW? optimizer = null;
         try
         {

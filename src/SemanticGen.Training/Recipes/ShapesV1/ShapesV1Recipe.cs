@@ -229,7 +229,7 @@ public static class ShapesV1Recipe
         var result = VaeDecoderRefinement.Run(refinement, vae, Path.Combine(work, "decoder"), StepProgress(progress, "decoder"), ct);
         var after = ShapesVaeTraining.ReconstructionPsnr(vae, heldOut);
         Weights.SafetensorsWriter.Write(vaePath, vae.state_dict());
-        var losses = LossLog.Read(Path.Combine(work, "decoder", "loss.jsonl"));
+        var losses = LossLog.Read(Path.Combine(work, "decoder", TrainingOptions.LossLogFileName));
         return MarkDone(folder, manifest, "decoder",
             $"{result.FinalStep} steps{(result.StartStep > 0 ? $" (resumed at {result.StartStep})" : "")}, final loss {F(losses.Count > 0 ? losses[^1].Loss : double.NaN)}, held-out PSNR {before:F1} → {after:F1} dB, {clock.Elapsed.TotalSeconds:F0} s");
     }

@@ -20,17 +20,7 @@ public static class StageTraining
     {
         var folder = Path.Combine(workFolder, plan.Name);
         Directory.CreateDirectory(folder);
-        var options = new TrainingOptions
-        {
-            TotalSteps = plan.Steps,
-            CheckpointInterval = plan.CheckpointEvery,
-            CheckpointFolder = Path.Combine(folder, "checkpoints"),
-            LossLogPath = Path.Combine(folder, "loss.jsonl"),
-            EmaDecay = plan.EmaDecay,
-            Seed = plan.Seed,
-            ConfigHash = plan.ConfigHash,
-            KeepLast = 2,
-        };
+        var options = TrainingOptions.InFolder(folder, plan.Steps, plan.CheckpointEvery, plan.EmaDecay, plan.Seed, plan.ConfigHash, keepLast: 2);
         module.train();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         TrainingResult result;
@@ -40,7 +30,7 @@ public static class StageTraining
             loop.Ema.CopyTo(module);
         }
         module.eval();
-        var logged = LossLog.Read(options.LossLogPath);
+        var logged = LossLog.Read(Path.Combine(folder, TrainingOptions.LossLogFileName));
         return new StageResult(plan.Name, result.StartStep, result.FinalStep, logged.Count > 0 ? logged[^1].Loss : double.NaN, clock.Elapsed.TotalSeconds);
     }
 }
