@@ -63,7 +63,8 @@ public sealed record VaeDecoderRefinementOptions
 
     /// <summary>
     /// The reconstruction error, weighted by <see cref="VaeDecoderRefinement.PixelWeights"/> either way. MSE is the
-    /// default; L1 keeps thin parts (a triangle's tip, a square's corners) that MSE averages away.
+    /// default. L1 should keep thin parts (a triangle's tip, a square's corners) that MSE averages away; on shapes-v1's
+    /// VAE it did not (600 steps: reconstruction fill ratios unchanged, see models/shapes-v1/README.md).
     /// </summary>
     public DecoderReconstructionLoss Loss { get; init; } = DecoderReconstructionLoss.Mse;
 
