@@ -48,4 +48,19 @@ public sealed class TrainCommandsTests
         result.StdErr.Should().Contain("--frames must be 4n + 1");
         Directory.EnumerateFileSystemEntries(folder.Path).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Recipe_accepts_mse_or_l1_as_the_decoder_loss_and_refuses_others_by_name_before_training()
+    {
+        using var folder = new TempFolder();
+        var recipe = SemanticGenCommand.Build();
+        recipe.Parse(["recipe", "shapes-v1", "--out", folder.Path, "--decoder-loss", "l1"]).Errors.Should().BeEmpty();
+        recipe.Parse(["recipe", "shapes-v1", "--out", folder.Path, "--decoder-loss", "mse"]).Errors.Should().BeEmpty();
+
+        var result = await CliProcess.RunAsync("recipe", "shapes-v1", "--out", folder.Path, "--decoder-loss", "median");
+
+        result.ExitCode.Should().NotBe(0, result.All);
+        result.All.Should().Contain("median").And.Contain("--decoder-loss");
+        Directory.EnumerateFileSystemEntries(folder.Path).Should().BeEmpty("nothing is trained or written for a refused option");
+    }
 }
