@@ -127,21 +127,19 @@ public static class VaeDecoderRefinement
     /// Σ w·mean_c (a − b)² / Σ w for reconstruction and target (B, C, F, H, W) and weights (B, 1, F, H, W)
     /// (<see cref="PixelWeights"/>); plain MSE when every weight is 1.
     /// </summary>
-    public static Tensor WeightedMse(Tensor reconstruction, Tensor target, Tensor weights)
-    {
-        using var scope = NewDisposeScope();
-        var perPixel = reconstruction.sub(target).square().mean([1], keepdim: true);           // (B, 1, F, H, W)
-        return perPixel.mul(weights).sum().div(weights.sum()).MoveToOuterDisposeScope();
-    }
+    public static Tensor WeightedMse(Tensor reconstruction, Tensor target, Tensor weights) => WeightedMean(reconstruction, target, weights, squared: true);
 
     /// <summary>
     /// Σ w·mean_c |a − b| / Σ w for reconstruction and target (B, C, F, H, W) and weights (B, 1, F, H, W)
     /// (<see cref="PixelWeights"/>); plain L1 when every weight is 1.
     /// </summary>
-    public static Tensor WeightedL1(Tensor reconstruction, Tensor target, Tensor weights)
+    public static Tensor WeightedL1(Tensor reconstruction, Tensor target, Tensor weights) => WeightedMean(reconstruction, target, weights, squared: false);
+
+    private static Tensor WeightedMean(Tensor reconstruction, Tensor target, Tensor weights, bool squared)
     {
         using var scope = NewDisposeScope();
-        var perPixel = reconstruction.sub(target).abs().mean([1], keepdim: true);              // (B, 1, F, H, W)
+        var difference = reconstruction.sub(target);
+        var perPixel = (squared ? difference.square() : difference.abs()).mean([1], keepdim: true); // (B, 1, F, H, W)
         return perPixel.mul(weights).sum().div(weights.sum()).MoveToOuterDisposeScope();
     }
 
