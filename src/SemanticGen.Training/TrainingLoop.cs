@@ -76,7 +76,7 @@ public sealed class TrainingLoop : IDisposable
         var losses = new List<LossEntry>();
 
         // 2. The log keeps only steps the resumed state has seen.
-        using var log = LossLog.Open(_options.LossLogPath ?? Path.Combine(root, "loss.jsonl"), keepThroughStep: step);
+        using var log = LossLog.Open(_options.LossLogPath ?? Path.Combine(root, TrainingOptions.LossLogFileName), keepThroughStep: step);
         var clock = Stopwatch.StartNew();
         while (step < _options.TotalSteps)
         {

@@ -37,7 +37,7 @@ internal static class RecipeCommand
         var decoderSteps = new Option<long>("--decoder-steps") { Description = "VAE decoder refinement steps (encoder frozen), the last stage.", DefaultValueFactory = _ => d.DecoderSteps };
         var decoderForeground = new Option<double>("--decoder-foreground-weight") { Description = "Loss weight of object pixels in the decoder stage (1 = plain MSE).", DefaultValueFactory = _ => d.DecoderForegroundWeight };
         var decoderRecolour = new Option<double>("--decoder-recolour") { Description = "Fraction of decoder-stage clips whose object gets a random off-palette colour, never one that reads as a held-out composition (0 = palette only).", DefaultValueFactory = _ => d.DecoderRecolourFraction };
-        var decoderLoss = new Option<string>("--decoder-loss") { Description = "Reconstruction error of the decoder stage: mse, or l1 (keeps thin parts sharp).", DefaultValueFactory = _ => d.DecoderLoss.ToString().ToLowerInvariant() };
+        var decoderLoss = new Option<string>("--decoder-loss") { Description = "Reconstruction error of the decoder stage: mse, or l1 (absolute error: its minimiser is the median, not the mean).", DefaultValueFactory = _ => d.DecoderLoss.ToString().ToLowerInvariant() };
         decoderLoss.AcceptOnlyFromAmong("mse", "l1");
         var kl = new Option<double>("--kl-weight") { Description = "Weight of the compressor's KL term in the stage-2 loss.", DefaultValueFactory = _ => d.KlWeight };
         var dropout = new Option<double>("--text-dropout") { Description = "Probability of training on the empty prompt (for guidance).", DefaultValueFactory = _ => d.TextDropout };
