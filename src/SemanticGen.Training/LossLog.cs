@@ -4,12 +4,13 @@ using System.Text.Json.Serialization;
 
 namespace SemanticGen.Training;
 
-/// <summary>One line of <c>loss.jsonl</c>.</summary>
+/// <summary>One line of <c>loss.jsonl</c>; <paramref name="GradientNorm"/> (the global gradient norm before clipping) only when the run clips.</summary>
 public sealed record LossLogEntry(
     [property: JsonPropertyName("step")] long Step,
     [property: JsonPropertyName("loss")] double Loss,
     [property: JsonPropertyName("lr")] double LearningRate,
-    [property: JsonPropertyName("seconds")] double Seconds);
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("grad_norm"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? GradientNorm = null);
 
 /// <summary>
 /// The loss log as JSON lines, appended and flushed once per step. Opening it for a run that resumes at step S first

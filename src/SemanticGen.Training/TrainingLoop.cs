@@ -18,7 +18,7 @@ public sealed record TrainingResult(long StartStep, long FinalStep, IReadOnlyLis
 
 /// <summary>
 /// A small generic training loop: resume from <c>latest</c> → per step (own dispose scope) loss → NaN/inf guard →
-/// backward → gradient guard → AdamW step → EMA update → loss log → periodic and final checkpoint.
+/// backward → gradient guard → optional global-norm clipping → AdamW step → EMA update → loss log → periodic and final checkpoint.
 /// One batch per step, so the data position advances by one each step.
 /// </summary>
 public sealed class TrainingLoop : IDisposable
@@ -82,13 +82,13 @@ public sealed class TrainingLoop : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var current = step + 1;
-            var loss = TrainOneStep(current, dataPosition);
+            var (loss, gradientNorm) = TrainOneStep(current, dataPosition);
             Ema.Update(_model, ExponentialMovingAverage.WarmedUpDecay(_options.EmaDecay, current));
             (step, dataPosition) = (current, dataPosition + 1);
 
             var lr = LearningRate();
             var seconds = clock.Elapsed.TotalSeconds;
-            log.Append(new LossLogEntry(step, loss, lr, seconds));
+            log.Append(new LossLogEntry(step, loss, lr, seconds, gradientNorm));
             losses.Add(new LossEntry(step, loss));
             tail.Add(new LossEntry(step, loss));
             if (tail.Count > _options.LossHistoryTail)
@@ -107,7 +107,8 @@ public sealed class TrainingLoop : IDisposable
         return new TrainingResult(startStep, step, losses);
     }
 
-    private double TrainOneStep(long step, long dataPosition)
+    /// <summary>One update; returns the loss and, when the run clips, the gradient norm before clipping.</summary>
+    private (double Loss, double? GradientNorm) TrainOneStep(long step, long dataPosition)
     {
         using var scope = torch.NewDisposeScope();
         Optimizer.zero_grad();
@@ -118,8 +119,9 @@ public sealed class TrainingLoop : IDisposable
         {
             NonFiniteGuard.CheckGradients(step, value, _model);
         }
+        double? gradientNorm = _options.MaxGradientNorm is { } limit ? GradientClipping.ClipGlobalNorm(_model, limit) : null;
         Optimizer.step();
-        return value;
+        return (value, gradientNorm);
     }
 
     private double LearningRate() => Optimizer.ParamGroups.First().LearningRate;

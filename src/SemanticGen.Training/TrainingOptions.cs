@@ -30,6 +30,12 @@ public sealed record TrainingOptions
     /// <summary>Where the loss log goes; null means <c>loss.jsonl</c> inside <see cref="CheckpointFolder"/>.</summary>
     public string? LossLogPath { get; init; }
 
+    /// <summary>
+    /// When set, the gradients are clipped to this global L2 norm before every optimizer step
+    /// (<see cref="GradientClipping.ClipGlobalNorm"/>) and the norm before clipping is logged with the loss. Null: no clipping.
+    /// </summary>
+    public double? MaxGradientNorm { get; init; }
+
     /// <summary>Losses kept in each checkpoint's <c>state.json</c>.</summary>
     public int LossHistoryTail { get; init; } = 100;
 
@@ -65,6 +71,8 @@ public sealed record TrainingOptions
         if (KeepLast < 1) throw new ArgumentOutOfRangeException(nameof(KeepLast), KeepLast, "KeepLast must be at least 1.");
         if (!(EmaDecay >= 0 && EmaDecay <= 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), EmaDecay, "EmaDecay must lie in [0, 1].");
         if (LossHistoryTail < 0) throw new ArgumentOutOfRangeException(nameof(LossHistoryTail), LossHistoryTail, "LossHistoryTail must not be negative.");
+        if (MaxGradientNorm is { } limit && !(limit > 0 && double.IsFinite(limit)))
+            throw new ArgumentOutOfRangeException(nameof(MaxGradientNorm), limit, "MaxGradientNorm must be positive and finite (or null for no clipping).");
         ArgumentNullException.ThrowIfNull(ConfigHash);
     }
 }

@@ -63,4 +63,17 @@ public sealed class TrainCommandsTests
         result.All.Should().Contain("median").And.Contain("--decoder-loss");
         Directory.EnumerateFileSystemEntries(folder.Path).Should().BeEmpty("nothing is trained or written for a refused option");
     }
+
+    [Fact]
+    public async Task Recipe_refuses_a_vae_gradient_limit_that_is_not_positive_by_name_before_training()
+    {
+        using var folder = new TempFolder();
+        SemanticGenCommand.Build().Parse(["recipe", "shapes-v1", "--out", folder.Path, "--vae-max-grad-norm", "1"]).Errors.Should().BeEmpty();
+
+        var result = await CliProcess.RunAsync("recipe", "shapes-v1", "--out", folder.Path, "--vae-max-grad-norm", "0");
+
+        result.ExitCode.Should().Be(2, result.All);
+        result.StdErr.Should().Contain("--vae-max-grad-norm must be positive");
+        Directory.EnumerateFileSystemEntries(folder.Path).Should().BeEmpty("nothing is trained or written for a refused option");
+    }
 }

@@ -122,6 +122,9 @@ public sealed class ShapesV1RecipeTests
         ShapesV1Recipe.RecipeIdentity(neutral with { DecoderForegroundWeight = 4 }).Should().Contain("\"DecoderForegroundWeight\":4,\"EncoderSteps\"");
         ShapesV1Recipe.RecipeIdentity(neutral with { DecoderLoss = DecoderReconstructionLoss.L1 })
             .Should().Contain("\"DecoderLearningRate\":0.0002,\"DecoderLoss\":\"L1\",\"EncoderSteps\"", "the loss is named, not numbered");
+        ShapesV1Recipe.RecipeIdentity(neutral with { VaeMaxGradientNorm = 1 })
+            .Should().Contain("\"VaeLearningRate\":0.0005,\"VaeMaxGradientNorm\":1,\"DecoderSteps\"", "clipping is named only when set");
+        FluentActions.Invoking(() => (Tiny with { VaeMaxGradientNorm = -1 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--vae-max-grad-norm*-1*");
         FluentActions.Invoking(() => (Tiny with { DecoderLoss = (DecoderReconstructionLoss)7 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-loss*mse or l1*7*");
         FluentActions.Invoking(() => (Tiny with { DecoderForegroundWeight = 0.5 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-foreground-weight*0.5*");
         FluentActions.Invoking(() => (Tiny with { DecoderRecolourFraction = 2 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-recolour*2*");

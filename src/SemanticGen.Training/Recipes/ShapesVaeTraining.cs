@@ -39,6 +39,13 @@ public sealed record ShapesVaeOptions
     /// <summary>EMA decay per step; the exported weights are the EMA.</summary>
     public double EmaDecay { get; init; } = 0.999;
 
+    /// <summary>
+    /// When set, gradients are clipped to this global L2 norm before every step (<see cref="TrainingOptions.MaxGradientNorm"/>);
+    /// null: no clipping. Not part of <see cref="ShapesVaeTraining.ConfigHash"/>: clipping guards the update and changes
+    /// nothing a checkpoint holds, so a run may resume with it switched on (e.g. after a loss spike) or off.
+    /// </summary>
+    public double? MaxGradientNorm { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the rule a value breaks.</summary>
     public ShapesVaeOptions Validate()
     {
@@ -50,6 +57,8 @@ public sealed record ShapesVaeOptions
         if (!(KlWeight >= 0) || double.IsInfinity(KlWeight)) throw new ArgumentException($"--kl-weight must be non-negative, found {KlWeight}");
         if (CheckpointEvery < 1) throw new ArgumentException($"--checkpoint-every must be at least 1, found {CheckpointEvery}");
         if (!(EmaDecay >= 0 && EmaDecay <= 1)) throw new ArgumentException($"--ema must lie in [0, 1], found {EmaDecay}");
+        if (MaxGradientNorm is { } limit && !(limit > 0 && double.IsFinite(limit)))
+            throw new ArgumentException($"--max-grad-norm must be positive, found {limit}");
         return this;
     }
 }
@@ -102,7 +111,10 @@ public static class ShapesVaeTraining
         LatentsStd = Enumerable.Repeat(1.0, 16).ToArray(),
     }.Validate();
 
-    /// <summary>Hash of everything that makes a checkpoint incompatible: model config and every option but the step counts.</summary>
+    /// <summary>
+    /// Hash of everything that makes a checkpoint incompatible: model config and every option but the step counts and
+    /// <see cref="ShapesVaeOptions.MaxGradientNorm"/>.
+    /// </summary>
     public static string ConfigHash(ShapesVaeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -184,7 +196,8 @@ public static class ShapesVaeTraining
         vae.train();
         var batches = new ShapesVideoBatches(options.Seed, options.BatchSize, options.Frames);
         using var klWeight = options.KlWeight.ToScalar();
-        var training = TrainingOptions.InFolder(outFolder, options.Steps, options.CheckpointEvery, options.EmaDecay, options.Seed, ConfigHash(options));
+        var training = TrainingOptions.InFolder(outFolder, options.Steps, options.CheckpointEvery, options.EmaDecay, options.Seed, ConfigHash(options))
+            with { MaxGradientNorm = options.MaxGradientNorm };
 
         var clock = Stopwatch.StartNew();
         TrainingResult result;

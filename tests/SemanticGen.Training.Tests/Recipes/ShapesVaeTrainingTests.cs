@@ -72,6 +72,25 @@ public sealed class ShapesVaeTrainingTests
         ShapesVaeTraining.ConfigHash(options with { Steps = 7, CheckpointEvery = 3 }).Should().Be(ShapesVaeTraining.ConfigHash(options));
         ShapesVaeTraining.ConfigHash(options with { LearningRate = 1e-3 }).Should().NotBe(ShapesVaeTraining.ConfigHash(options));
         ShapesVaeTraining.ConfigHash(options with { Frames = 5 }).Should().NotBe(ShapesVaeTraining.ConfigHash(options));
+        ShapesVaeTraining.ConfigHash(options with { MaxGradientNorm = 1 }).Should().Be(ShapesVaeTraining.ConfigHash(options), "clipping may be switched on when resuming");
+        FluentActions.Invoking(() => (options with { MaxGradientNorm = 0 }).Validate()).Should().Throw<ArgumentException>().WithMessage("--max-grad-norm must be positive*");
+    }
+
+    [Fact]
+    public void A_run_resumed_with_clipping_switched_on_continues_from_its_checkpoint_and_logs_the_norms_from_then_on()
+    {
+        using var folder = new TempFolder();
+        var options = new ShapesVaeOptions { Steps = 2, BatchSize = 1, Frames = 1, CheckpointEvery = 1, EmaDecay = 0.9 };
+        ShapesVaeTraining.Run(options, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+
+        var resumed = ShapesVaeTraining.Run(options with { Steps = 4, MaxGradientNorm = 1e-3 }, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+
+        resumed.StartStep.Should().Be(2);
+        resumed.FinalStep.Should().Be(4);
+        var log = LossLog.Read(Path.Combine(folder.Path, ShapesVaeTraining.LossFile));
+        log.Select(e => e.Step).Should().Equal(1, 2, 3, 4);
+        log.Take(2).Should().OnlyContain(e => e.GradientNorm == null);
+        log.Skip(2).Should().OnlyContain(e => e.GradientNorm > 1e-3, "the logged norm is the one before clipping, above this tiny limit");
     }
 
     [Fact]

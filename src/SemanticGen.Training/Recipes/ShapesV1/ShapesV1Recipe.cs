@@ -102,7 +102,7 @@ public static class ShapesV1Recipe
         var vaeOptions = new ShapesVaeOptions
         {
             Steps = options.VaeSteps, Frames = options.VaeFrames, LearningRate = options.VaeLearningRate, Seed = options.Seed,
-            EmaDecay = options.EmaDecay, CheckpointEvery = options.CheckpointEvery,
+            EmaDecay = options.EmaDecay, CheckpointEvery = options.CheckpointEvery, MaxGradientNorm = options.VaeMaxGradientNorm,
         };
         var stepProgress = StepProgress(progress, "vae");
         var result = ShapesVaeTraining.Run(vaeOptions, Path.Combine(work, "vae"), stepProgress, ct);
@@ -263,6 +263,7 @@ public static class ShapesV1Recipe
         if (options.DecoderForegroundWeight == 1) identity.Remove(nameof(ShapesV1Options.DecoderForegroundWeight));
         if (options.DecoderRecolourFraction == 0) identity.Remove(nameof(ShapesV1Options.DecoderRecolourFraction));
         if (options.DecoderLoss == DecoderReconstructionLoss.Mse) identity.Remove(nameof(ShapesV1Options.DecoderLoss));
+        if (options.VaeMaxGradientNorm is null) identity.Remove(nameof(ShapesV1Options.VaeMaxGradientNorm));
         identity.Remove(nameof(ShapesV1Options.LatentRefineSteps));                                 // a step count, like the others
 
         return "shapes-v1 " + identity.ToJsonString();
