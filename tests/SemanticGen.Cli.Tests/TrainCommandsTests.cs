@@ -65,15 +65,22 @@ public sealed class TrainCommandsTests
     }
 
     [Fact]
-    public async Task Recipe_refuses_a_vae_gradient_limit_that_is_not_positive_by_name_before_training()
+    public async Task Recipe_refuses_a_vae_gradient_limit_that_is_not_positive_and_train_vae_a_missing_initial_file_by_name_before_training()
     {
         using var folder = new TempFolder();
-        SemanticGenCommand.Build().Parse(["recipe", "shapes-v1", "--out", folder.Path, "--vae-max-grad-norm", "1"]).Errors.Should().BeEmpty();
+        SemanticGenCommand.Build().Parse(["recipe", "shapes-v1", "--out", folder.Path, "--vae-max-grad-norm", "1", "--vae-foreground-weight", "10"]).Errors.Should().BeEmpty();
+        SemanticGenCommand.Build().Parse(["train", "vae", "--out", folder.Path, "--max-grad-norm", "1", "--foreground-weight", "10", "--init-from", "x.safetensors"]).Errors.Should().BeEmpty();
 
         var result = await CliProcess.RunAsync("recipe", "shapes-v1", "--out", folder.Path, "--vae-max-grad-norm", "0");
 
         result.ExitCode.Should().Be(2, result.All);
         result.StdErr.Should().Contain("--vae-max-grad-norm must be positive");
         Directory.EnumerateFileSystemEntries(folder.Path).Should().BeEmpty("nothing is trained or written for a refused option");
+
+        var missing = Path.Combine(folder.Path, "missing.safetensors");
+        var vae = await CliProcess.RunAsync("train", "vae", "--out", Path.Combine(folder.Path, "run"), "--init-from", missing);
+        vae.ExitCode.Should().Be(2, vae.All);
+        vae.StdErr.Should().Contain($"--init-from: no such file: {missing}");
+        Directory.Exists(Path.Combine(folder.Path, "run")).Should().BeFalse("nothing is written for a refused option");
     }
 }

@@ -124,6 +124,9 @@ public sealed class ShapesV1RecipeTests
             .Should().Contain("\"DecoderLearningRate\":0.0002,\"DecoderLoss\":\"L1\",\"EncoderSteps\"", "the loss is named, not numbered");
         ShapesV1Recipe.RecipeIdentity(neutral with { VaeMaxGradientNorm = 1 })
             .Should().Contain("\"VaeLearningRate\":0.0005,\"VaeMaxGradientNorm\":1,\"DecoderSteps\"", "clipping is named only when set");
+        ShapesV1Recipe.RecipeIdentity(neutral with { VaeForegroundWeight = 10 })
+            .Should().Contain("\"VaeLearningRate\":0.0005,\"VaeForegroundWeight\":10,\"DecoderSteps\"", "the VAE's foreground weight is named only when not 1");
+        FluentActions.Invoking(() => (Tiny with { VaeForegroundWeight = 0 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--vae-foreground-weight*0*");
         FluentActions.Invoking(() => (Tiny with { VaeMaxGradientNorm = -1 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--vae-max-grad-norm*-1*");
         FluentActions.Invoking(() => (Tiny with { DecoderLoss = (DecoderReconstructionLoss)7 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-loss*mse or l1*7*");
         FluentActions.Invoking(() => (Tiny with { DecoderForegroundWeight = 0.5 }).Validate()).Should().Throw<ArgumentException>().WithMessage("*--decoder-foreground-weight*0.5*");

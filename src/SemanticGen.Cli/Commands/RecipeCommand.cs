@@ -28,6 +28,7 @@ internal static class RecipeCommand
         var seed = new Option<long>("--seed") { Description = "Seed of every initialisation, data order and noise.", DefaultValueFactory = _ => d.Seed };
         var vaeSteps = new Option<long>("--vae-steps") { Description = "VAE training steps.", DefaultValueFactory = _ => d.VaeSteps };
         var vaeMaxGradNorm = new Option<double?>("--vae-max-grad-norm") { Description = "Clip the VAE stage's gradients to this global L2 norm (default: no clipping)." };
+        var vaeForeground = new Option<double>("--vae-foreground-weight") { Description = "Loss weight of object pixels in the VAE stage (1 = plain MSE).", DefaultValueFactory = _ => d.VaeForegroundWeight };
         var encoderSteps = new Option<long>("--encoder-steps") { Description = "Semantic encoder (masked autoencoding) steps.", DefaultValueFactory = _ => d.EncoderSteps };
         var clips = new Option<int>("--clips") { Description = "Training clips whose latents and features are precomputed once.", DefaultValueFactory = _ => d.CachedClips };
         var latentSteps = new Option<long>("--latent-steps") { Description = "Stage-2 steps (compressor + latent generator).", DefaultValueFactory = _ => d.LatentSteps };
@@ -44,12 +45,13 @@ internal static class RecipeCommand
         var dropout = new Option<double>("--text-dropout") { Description = "Probability of training on the empty prompt (for guidance).", DefaultValueFactory = _ => d.TextDropout };
         var every = new Option<long>("--checkpoint-every") { Description = "Steps between checkpoints in every stage.", DefaultValueFactory = _ => d.CheckpointEvery };
 
-        var command = new Command(name, description) { output, seed, vaeSteps, vaeMaxGradNorm, encoderSteps, clips, latentSteps, latentBatch, latentRefineSteps, semanticSteps, semanticBatch, decoderSteps, decoderForeground, decoderRecolour, decoderLoss, kl, dropout, every };
+        var command = new Command(name, description) { output, seed, vaeSteps, vaeMaxGradNorm, vaeForeground, encoderSteps, clips, latentSteps, latentBatch, latentRefineSteps, semanticSteps, semanticBatch, decoderSteps, decoderForeground, decoderRecolour, decoderLoss, kl, dropout, every };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(output)!.FullName, new ShapesV1Options
         {
             Seed = parse.GetValue(seed),
             VaeSteps = parse.GetValue(vaeSteps),
             VaeMaxGradientNorm = parse.GetValue(vaeMaxGradNorm),
+            VaeForegroundWeight = parse.GetValue(vaeForeground),
             EncoderSteps = parse.GetValue(encoderSteps),
             CachedClips = parse.GetValue(clips),
             LatentSteps = parse.GetValue(latentSteps),

@@ -22,13 +22,15 @@ internal static class TrainVaeCommand
         var lr = new Option<double>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
         var kl = new Option<double>("--kl-weight") { Description = "Weight of the KL term.", DefaultValueFactory = _ => defaults.KlWeight };
         var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "Clip gradients to this global L2 norm before each step, logging the norm (default: no clipping; may be switched on when resuming)." };
+        var foreground = new Option<double>("--foreground-weight") { Description = "Loss weight of object pixels (1 = plain MSE).", DefaultValueFactory = _ => defaults.ForegroundWeight };
+        var initFrom = new Option<FileInfo?>("--init-from") { Description = "Start from this vae.safetensors (the tiny config) instead of a fresh initialisation." };
         var seed = new Option<long>("--seed") { Description = "Seed of the initialisation, clips and noise.", DefaultValueFactory = _ => defaults.Seed };
         var every = new Option<long>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => defaults.CheckpointEvery };
         var ema = new Option<double>("--ema") { Description = "EMA decay per step (the exported weights are the EMA).", DefaultValueFactory = _ => defaults.EmaDecay };
 
         var command = new Command("vae", "Train the tiny Wan VAE on Shapes World clips (CPU); re-run to resume.")
         {
-            output, steps, batch, frames, lr, kl, maxGradNorm, seed, every, ema,
+            output, steps, batch, frames, lr, kl, maxGradNorm, foreground, initFrom, seed, every, ema,
         };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(output)!, new ShapesVaeOptions
         {
@@ -38,6 +40,8 @@ internal static class TrainVaeCommand
             LearningRate = parse.GetValue(lr),
             KlWeight = parse.GetValue(kl),
             MaxGradientNorm = parse.GetValue(maxGradNorm),
+            ForegroundWeight = parse.GetValue(foreground),
+            InitialWeights = parse.GetValue(initFrom)?.FullName,
             Seed = parse.GetValue(seed),
             CheckpointEvery = parse.GetValue(every),
             EmaDecay = parse.GetValue(ema),

@@ -74,6 +74,79 @@ public sealed class ShapesVaeTrainingTests
         ShapesVaeTraining.ConfigHash(options with { Frames = 5 }).Should().NotBe(ShapesVaeTraining.ConfigHash(options));
         ShapesVaeTraining.ConfigHash(options with { MaxGradientNorm = 1 }).Should().Be(ShapesVaeTraining.ConfigHash(options), "clipping may be switched on when resuming");
         FluentActions.Invoking(() => (options with { MaxGradientNorm = 0 }).Validate()).Should().Throw<ArgumentException>().WithMessage("--max-grad-norm must be positive*");
+        ShapesVaeTraining.ConfigHash(options with { ForegroundWeight = 10 }).Should().NotBe(ShapesVaeTraining.ConfigHash(options));
+        FluentActions.Invoking(() => (options with { ForegroundWeight = 0.5 }).Validate()).Should().Throw<ArgumentException>().WithMessage("--foreground-weight must be at least 1, found 0.5");
+        FluentActions.Invoking(() => (options with { InitialWeights = "/no/such/vae.safetensors" }).Validate())
+            .Should().Throw<ArgumentException>().WithMessage("--init-from: no such file: /no/such/vae.safetensors");
+    }
+
+    [Fact]
+    public void The_default_options_keep_the_hash_the_shapes_v1_vae_checkpoints_were_written_under()
+    {
+        // .work/vae/checkpoints/*/state.json of the recipe's VAE stage (seed 0, 9 frames, 5e-4, kl 1e-6, EMA 0.999): options
+        // added later must not change it, or that stage could no longer be resumed or continued.
+        ShapesVaeTraining.ConfigHash(new ShapesVaeOptions { Frames = 9, LearningRate = 5e-4, EmaDecay = 0.999 }).Should().Be("75f242e9cd6fe87e");
+    }
+
+    [Fact]
+    public void The_foreground_weight_weighs_object_pixels_in_the_reconstruction_error_and_one_is_the_plain_loss()
+    {
+        torch.random.manual_seed(2);
+        using var vae = new WanVae(ShapesVaeTraining.TinyConfig);
+        vae.InitializeForTraining();
+        using var video = new ShapesVideoBatches(4, 1, 1).Batch(0);                       // (1, 3, 1, 64, 64)
+        using var rng = new torch.Generator(0);
+        using var kl = 0.ToScalar();
+        using var noGrad = torch.no_grad();
+        using var posterior = vae.EncodeUnchunked(video);
+        using var reconstruction = vae.DecodeUnchunked(posterior.Mean, clamp: false);
+
+        // By hand: a pixel is the object's when some channel differs from the top-left pixel by more than 0.1.
+        var target = video.data<float>().ToArray();
+        var output = reconstruction.data<float>().ToArray();
+        const int plane = 64 * 64;
+        double Expected(double weight)
+        {
+            double sum = 0, weights = 0;
+            for (var i = 0; i < plane; i++)
+            {
+                var isObject = Enumerable.Range(0, 3).Any(c => Math.Abs(target[c * plane + i] - target[c * plane]) > 0.1);
+                var w = isObject ? weight : 1;
+                sum += w * Enumerable.Range(0, 3).Average(c => Math.Pow(output[c * plane + i] - target[c * plane + i], 2));
+                weights += w;
+            }
+            return sum / weights;
+        }
+
+        using var plain = ShapesVaeTraining.Loss(vae, video, rng, kl);
+        using var weighted = ShapesVaeTraining.Loss(vae, video, rng, kl, foregroundWeight: 10);
+        plain.item<float>().Should().BeApproximately((float)Expected(1), 1e-5f);
+        weighted.item<float>().Should().BeApproximately((float)Expected(10), 1e-5f);
+        Expected(10).Should().NotBeApproximately(Expected(1), 1e-4, "the clip must have an object that reconstructs worse than its background");
+    }
+
+    [Fact]
+    public void A_run_started_from_initial_weights_takes_its_first_step_from_them()
+    {
+        using var first = new TempFolder();
+        using var second = new TempFolder();
+        var options = new ShapesVaeOptions { Steps = 2, BatchSize = 1, Frames = 1, CheckpointEvery = 2, EmaDecay = 0 };
+        ShapesVaeTraining.Run(options, first.Path, cancellationToken: TestContext.Current.CancellationToken);
+        var initial = Path.Combine(first.Path, ShapesVaeTraining.WeightsFile);
+
+        ShapesVaeTraining.Run(options with { Steps = 1, InitialWeights = initial }, second.Path, cancellationToken: TestContext.Current.CancellationToken);
+
+        // Step 1's loss is measured before its update, so it is the loss of the initial weights on batch 0.
+        using var loaded = WanVaeWeights.Load(first.Path);
+        using var video = new ShapesVideoBatches(options.Seed, 1, 1).Batch(0);
+        using var rng = new torch.Generator(0);
+        using var kl = options.KlWeight.ToScalar();
+        using var noGrad = torch.no_grad();
+        using var expected = ShapesVaeTraining.Loss(loaded, video, rng, kl);
+        var logged = LossLog.Read(Path.Combine(second.Path, ShapesVaeTraining.LossFile));
+        logged.Should().ContainSingle().Which.Loss.Should().BeApproximately(expected.item<float>(), 1e-6);
+        LossLog.Read(Path.Combine(first.Path, ShapesVaeTraining.LossFile))[0].Loss.Should().NotBeApproximately(expected.item<float>(), 1e-6, "a fresh run starts elsewhere");
+        ShapesVaeTraining.ConfigHash(options with { InitialWeights = initial }).Should().NotBe(ShapesVaeTraining.ConfigHash(options));
     }
 
     [Fact]

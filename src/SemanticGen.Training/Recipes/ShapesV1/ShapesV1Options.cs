@@ -22,6 +22,12 @@ public sealed record ShapesV1Options
     public double? VaeMaxGradientNorm { get; init; }
 
     /// <summary>
+    /// Weight of object pixels in the VAE stage's reconstruction MSE (<see cref="ShapesVaeOptions.ForegroundWeight"/>);
+    /// 1 (the default, what models/shapes-v1 used) is plain MSE. Named in the recipe identity only when not 1.
+    /// </summary>
+    public double VaeForegroundWeight { get; init; } = 1;
+
+    /// <summary>
     /// The last stage: the VAE decoder refined with the encoder frozen (<see cref="VaeDecoderRefinement"/>, whole
     /// 49-frame clips, cosine from <see cref="DecoderLearningRate"/> to 0); latents and generators are unaffected.
     /// </summary>
@@ -112,6 +118,7 @@ public sealed record ShapesV1Options
             $"--decoder-recolour must be within [0, 1], found {DecoderRecolourFraction}");
         Require(VaeMaxGradientNorm is null || (VaeMaxGradientNorm > 0 && double.IsFinite(VaeMaxGradientNorm.Value)),
             $"--vae-max-grad-norm must be positive, found {VaeMaxGradientNorm}");
+        Require(VaeForegroundWeight >= 1 && double.IsFinite(VaeForegroundWeight), $"--vae-foreground-weight must be at least 1, found {VaeForegroundWeight}");
         Require(Enum.IsDefined(DecoderLoss), $"--decoder-loss must be mse or l1, found {DecoderLoss}");
         foreach (var lr in new[] { VaeLearningRate, EncoderLearningRate, LatentLearningRate, SemanticLearningRate, DecoderLearningRate })
             Require(lr > 0 && double.IsFinite(lr), $"learning rates must be positive, found {lr}");

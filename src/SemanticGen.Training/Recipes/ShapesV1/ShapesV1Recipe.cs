@@ -103,6 +103,7 @@ public static class ShapesV1Recipe
         {
             Steps = options.VaeSteps, Frames = options.VaeFrames, LearningRate = options.VaeLearningRate, Seed = options.Seed,
             EmaDecay = options.EmaDecay, CheckpointEvery = options.CheckpointEvery, MaxGradientNorm = options.VaeMaxGradientNorm,
+            ForegroundWeight = options.VaeForegroundWeight,
         };
         var stepProgress = StepProgress(progress, "vae");
         var result = ShapesVaeTraining.Run(vaeOptions, Path.Combine(work, "vae"), stepProgress, ct);
@@ -264,6 +265,7 @@ public static class ShapesV1Recipe
         if (options.DecoderRecolourFraction == 0) identity.Remove(nameof(ShapesV1Options.DecoderRecolourFraction));
         if (options.DecoderLoss == DecoderReconstructionLoss.Mse) identity.Remove(nameof(ShapesV1Options.DecoderLoss));
         if (options.VaeMaxGradientNorm is null) identity.Remove(nameof(ShapesV1Options.VaeMaxGradientNorm));
+        if (options.VaeForegroundWeight == 1) identity.Remove(nameof(ShapesV1Options.VaeForegroundWeight));
         identity.Remove(nameof(ShapesV1Options.LatentRefineSteps));                                 // a step count, like the others
 
         return "shapes-v1 " + identity.ToJsonString();
