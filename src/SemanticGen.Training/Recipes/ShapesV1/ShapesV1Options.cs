@@ -9,8 +9,10 @@ public sealed record ShapesV1Options
     /// The VAE (<see cref="ShapesVaeTraining"/>): steps, clip frames (the causal VAE generalises to 49) and AdamW
     /// learning rate (batch 2). With the He initialisation (<see cref="SemanticGen.Models.VideoVae.WanVae.InitializeForTraining"/>)
     /// 5e-4 trains without the average-clip collapse that PyTorch's default initialisation ran into at every rate tried.
+    /// 6,750 steps is what models/shapes-v1 used (2,500 until the eighth session: its loss was still falling, and the
+    /// longer stage turned triangles from blobs into triangles; see the model card).
     /// </summary>
-    public long VaeSteps { get; init; } = 2500;
+    public long VaeSteps { get; init; } = 6750;
     public int VaeFrames { get; init; } = 9;
     public double VaeLearningRate { get; init; } = 5e-4;
 
