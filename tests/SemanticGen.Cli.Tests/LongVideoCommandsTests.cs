@@ -44,4 +44,46 @@ public sealed class LongVideoCommandsTests
             run["identity_consistency"]!.GetValue<double>().Should().BeInRange(0, 1);
         }
     }
+
+    [Fact]
+    public async Task Eval_long_samples_shot_by_shot_when_asked_and_records_the_contexts()
+    {
+        using var folder = new TempFolder();
+        var pipeline = folder.File("pipeline");
+        ShapesV1Recipe.Initialise(pipeline, new ShapesV1Options());
+        var json = folder.File("eval-long.json");
+
+        var result = await CliProcess.RunAsync("eval-long", "--pipeline", pipeline, "--stories", "1", "--shots", "2", "--steps", "1",
+            "--semantic-context", "1", "--latent-context", "0", "--json", json);
+
+        result.ExitCode.Should().Be(0, result.All);
+        var root = JsonNode.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken))!;
+        root["semantic_context"]!.GetValue<int>().Should().Be(1);
+        root["latent_context"]!.GetValue<int>().Should().Be(0);
+        var run = root["results"]!.AsArray().Single()!;
+        run["pipeline"]!.GetValue<string>().Should().Contain("stage 1 shot by shot, context 1").And.Contain("stage 2 shot by shot, context 0");
+        run["shot_accuracy"]!["count"]!.GetValue<int>().Should().Be(2);
+    }
+
+    [Theory]
+    [InlineData("eval-long", "--semantic-context")]
+    [InlineData("eval-long", "--latent-context")]
+    [InlineData("generate-long", "--semantic-context")]
+    [InlineData("generate-long", "--latent-context")]
+    public async Task A_negative_context_is_refused_by_name_before_a_pipeline_is_loaded(string command, string option)
+    {
+        using var folder = new TempFolder();
+        var outline = folder.File("story.txt");
+        await File.WriteAllTextAsync(outline, Outline, TestContext.Current.CancellationToken);
+        var output = folder.File("story.mp4");
+        string[] args = command == "eval-long"
+            ? ["eval-long", "--pipeline", folder.File("none"), "--json", folder.File("e.json"), option, "-1"]
+            : ["generate-long", "--outline", outline, "--out", output, "--pipeline", folder.File("none"), option, "-1"];
+
+        var result = await CliProcess.RunAsync(args);
+
+        result.ExitCode.Should().Be(2, result.All);
+        result.StdErr.Should().Contain($"{option} must be 0 or more, found -1");
+        Directory.EnumerateFileSystemEntries(folder.Path).Should().Equal(outline);
+    }
 }

@@ -30,18 +30,20 @@ internal static class EvalLongCommand
         var split = new Option<string>("--split") { Description = "Story subjects and motions from: train (default), holdout or all.", DefaultValueFactory = _ => "train" };
         var baseline = new Option<bool>("--baseline") { Description = "Also evaluate the baseline that generates every shot alone with the short pipeline." };
         var storySemantics = new Option<bool>("--story-semantics") { Description = "Also evaluate stage 2 on the rendered story's semantic features instead of stage 1's plan (a diagnostic that splits errors between the stages)." };
+        var context = new Option<int?>("--semantic-context") { Description = "Sample stage 1 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
+        var latentContext = new Option<int?>("--latent-context") { Description = "Sample stage 2 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
         var json = new Option<FileInfo?>("--json") { Description = "Where to write the results as JSON (default: eval-long.json in the pipeline folder's .work/)." };
         var command = new Command("eval-long", "Evaluate long videos on Shapes World stories: per-shot text-following, identity, continuity, drift.")
         {
-            pipeline, stories, shots, seed, steps, guidance, split, baseline, storySemantics, json,
+            pipeline, stories, shots, seed, steps, guidance, context, latentContext, split, baseline, storySemantics, json,
         };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(pipeline)!.FullName, parse.GetValue(stories),
-            parse.GetValue(shots), parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(split)!, parse.GetValue(baseline), parse.GetValue(storySemantics),
+            parse.GetValue(shots), new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(context), parse.GetValue(latentContext)), parse.GetValue(split)!, parse.GetValue(baseline), parse.GetValue(storySemantics),
             parse.GetValue(json)?.FullName, cancellation)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string folder, int stories, int shots, long seed, int? steps, double? guidance, string splitName, bool baseline,
+    private static async Task<int> RunAsync(string folder, int stories, int shots, LongVideoRequest sampling, string splitName, bool baseline,
         bool storySemantics, string? jsonPath, CancellationToken cancellation)
     {
         var split = splitName.ToLowerInvariant() switch
@@ -53,11 +55,11 @@ internal static class EvalLongCommand
         };
         if (stories < 1) throw new CliUsageException($"--stories must be at least 1, found {stories}.");
         if (shots < 1) throw new CliUsageException($"--shots must be at least 1, found {shots}.");
-        if (steps is < 1) throw new CliUsageException($"--steps must be at least 1, found {steps}.");
+        LongVideoOptionChecks.Validate(sampling);
         using var components = PipelineComponents.Load(folder);
         await using var services = new ServiceCollection().AddSemanticGenMedia().BuildServiceProvider();
         var writer = services.GetRequiredService<IVideoWriter>();
-        var runs = new List<(string Name, ILongVideoPipeline Pipeline)> { ("long (shared semantic plan, shifted windows)", new LongVideoPipeline(components, writer)) };
+        var runs = new List<(string Name, ILongVideoPipeline Pipeline)> { ("long (shared semantic plan, shifted windows)" + LongVideoOptionChecks.RolloutLabel(sampling), new LongVideoPipeline(components, writer)) };
         if (baseline)
             runs.Add(("independent shots (baseline)", new IndependentShotsPipeline(components, writer)));
         if (storySemantics)
@@ -69,9 +71,9 @@ internal static class EvalLongCommand
             {
                 foreach (var (name, generator) in runs)
                 {
-                    var task = context.AddTask($"{name}: {stories} × {shots} shots", maxValue: stories);
+                    var task = context.AddTask(Markup.Escape($"{name}: {stories} × {shots} shots"), maxValue: stories);
                     var reporter = new SynchronousProgress<int>(done => task.Value = done);
-                    results.Add(await Task.Run(() => LongVideoEvaluation.Run(components, generator, name, stories, shots, seed, steps, guidance, split,
+                    results.Add(await Task.Run(() => LongVideoEvaluation.Run(components, generator, name, stories, shots, sampling, split,
                         reporter, cancellation), cancellation).ConfigureAwait(false));
                 }
             }).ConfigureAwait(false);
@@ -97,7 +99,8 @@ internal static class EvalLongCommand
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var node = new JsonObject
         {
-            ["pipeline"] = folder, ["stories"] = stories, ["shots"] = shots, ["seed"] = seed, ["steps"] = steps, ["split"] = splitName.ToLowerInvariant(),
+            ["pipeline"] = folder, ["stories"] = stories, ["shots"] = shots, ["seed"] = sampling.Seed, ["steps"] = sampling.Steps, ["guidance"] = sampling.Guidance,
+            ["semantic_context"] = sampling.SemanticContext, ["latent_context"] = sampling.LatentContext, ["split"] = splitName.ToLowerInvariant(),
             ["results"] = new JsonArray([.. results.Select(r => (JsonNode)r.ToJson())]),
         };
         await File.WriteAllTextAsync(path + ".tmp", node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellation).ConfigureAwait(false);

@@ -26,16 +26,18 @@ internal static class GenerateLongCommand
         var seed = new Option<long>("--seed") { Description = "Seed (shot s draws the noise of a single clip of seed + s).", DefaultValueFactory = _ => 0 };
         var steps = new Option<int?>("--steps") { Description = "Euler steps per generator (default: the pipeline's)." };
         var guidance = new Option<double?>("--guidance") { Description = "Classifier-free guidance weight (default: the pipeline's)." };
+        var context = new Option<int?>("--semantic-context") { Description = "Sample stage 1 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
+        var latentContext = new Option<int?>("--latent-context") { Description = "Sample stage 2 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
         var planOnly = new Option<bool>("--plan-only") { Description = "Print the shot plan as JSON and exit." };
         var endpoint = new Option<string?>("--planner-endpoint") { Description = "OpenAI-compatible base URL (e.g. http://localhost:11434/v1) to plan with a chat model instead of the offline planner." };
         var model = new Option<string?>("--planner-model") { Description = "The chat model id for --planner-endpoint." };
         var command = new Command("generate-long", "Generate a long video (one shot per planned step, back to back) from a story outline.")
         {
-            outline, output, pipeline, seed, steps, guidance, planOnly, endpoint, model,
+            outline, output, pipeline, seed, steps, guidance, context, latentContext, planOnly, endpoint, model,
         };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(
             parse.GetValue(outline)!.FullName, parse.GetValue(output)?.FullName, parse.GetValue(pipeline)!.FullName,
-            new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance)), parse.GetValue(planOnly),
+            new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(context), parse.GetValue(latentContext)), parse.GetValue(planOnly),
             parse.GetValue(endpoint), parse.GetValue(model), cancellation)));
         return command;
     }
@@ -44,7 +46,7 @@ internal static class GenerateLongCommand
         string? endpoint, string? model, CancellationToken cancellation)
     {
         if (!File.Exists(outlinePath)) throw new CliUsageException($"--outline: file not found: {outlinePath}");
-        if (request.Steps is < 1) throw new CliUsageException($"--steps must be at least 1, found {request.Steps}.");
+        LongVideoOptionChecks.Validate(request);
         if (!planOnly && (output is null || !output.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase)))
             throw new CliUsageException($"--out must name an .mp4 file, found '{output}'.");
         var options = endpoint is null

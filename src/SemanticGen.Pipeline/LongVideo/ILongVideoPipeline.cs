@@ -5,8 +5,12 @@ using static TorchSharp.torch;
 
 namespace SemanticGen.Pipeline.LongVideo;
 
-/// <summary>Seed and sampling of a long video (null: the pipeline's defaults).</summary>
-public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? Guidance = null)
+/// <summary>
+/// Seed and sampling of a long video (null: the pipeline's defaults). <paramref name="SemanticContext"/> null samples
+/// stage 1 over all shots at once; k ≥ 0 samples it shot by shot, each shot attending to the k shots before it
+/// (<see cref="SemanticRollout"/>). <paramref name="LatentContext"/> the same for stage 2 (<see cref="LatentRollout"/>).
+/// </summary>
+public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? Guidance = null, int? SemanticContext = null, int? LatentContext = null)
 {
     /// <summary>The Euler steps and guidance weight to sample with: this request's where set, else <paramref name="manifest"/>'s.</summary>
     public (int Steps, double Guidance) SamplingOf(PipelineManifest manifest)
@@ -43,6 +47,10 @@ internal static class LongVideoWriting
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(request);
         if (prompts.Count == 0) throw new ArgumentException("a long video needs at least one shot.", nameof(prompts));
+        if (request.SemanticContext is < 0)
+            throw new ArgumentOutOfRangeException(nameof(request), request.SemanticContext, "the semantic context (shots each shot attends to) must be 0 or more.");
+        if (request.LatentContext is < 0)
+            throw new ArgumentOutOfRangeException(nameof(request), request.LatentContext, "the latent context (shots each shot attends to) must be 0 or more.");
         return [.. prompts];
     }
 

@@ -86,11 +86,13 @@ public sealed record LongVideoEvaluationResult(string Pipeline, IReadOnlyList<Lo
 /// </summary>
 public static class LongVideoEvaluation
 {
+    /// <param name="sampling">story i is generated with this request's sampling and seed <c>sampling.Seed + i</c> (and drawn with that seed)</param>
     public static LongVideoEvaluationResult Run(PipelineComponents components, ILongVideoPipeline pipeline, string name,
-        int stories, int shots, long seed, int? steps = null, double? guidance = null, ShapesSplitKind split = ShapesSplitKind.Train,
+        int stories, int shots, LongVideoRequest sampling, ShapesSplitKind split = ShapesSplitKind.Train,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(components);
+        ArgumentNullException.ThrowIfNull(sampling);
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentOutOfRangeException.ThrowIfLessThan(stories, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(shots, 1);
@@ -98,10 +100,11 @@ public static class LongVideoEvaluation
         for (var i = 0; i < stories; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var story = ShapesStoryGenerator.Generate(seed + i, shots, split);
+            var seed = sampling.Seed + i;
+            var story = ShapesStoryGenerator.Generate(seed, shots, split);
             var prompts = story.ShotCompositions.Select(c => c.Caption).ToArray();
             var clock = Stopwatch.StartNew();
-            var request = new LongVideoRequest(seed + i, steps, guidance);
+            var request = sampling with { Seed = seed };
             results.Add(ScoreStory(story, pipeline.Shots(prompts, request),
                 frames => VideoQualityMetrics.SubjectConsistency(components.SemanticEncoder, components.Manifest, frames), clock));
             progress?.Report(i + 1);

@@ -46,13 +46,24 @@ public sealed class LongVideoPipeline(PipelineComponents components, IVideoWrite
             progress?.Report(new GenerationProgress(GenerationStages.EncodeText, 0, 1));
             var (text, empty) = LongVideoSampler.EncodeShots(components, prompts);            // 2 (1, S·L, D) each
             progress?.Report(new GenerationProgress(GenerationStages.EncodeText, 1, 1));
-            var normalised = LongVideoSampler.SampleSemantics(components, text, empty, prompts.Count, request.Seed, steps, guidance,
-                GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps));        // 3 (1, S·N, d)
+            var normalised = request.SemanticContext is int context
+                ? SemanticRollout.Sample(components, text, empty, prompts.Count, request.Seed, steps, guidance, context,
+                    GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps * prompts.Count)) // 3 shot by shot
+                : LongVideoSampler.SampleSemantics(components, text, empty, prompts.Count, request.Seed, steps, guidance,
+                    GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps));    // 3 (1, S·N, d) all at once
             var (mean, std) = PipelineTensors.SemanticStatistics(manifest);
             var zSem = normalised.mul(std).add(mean, One);                                        // (1, S·N, d) μ space
-            var latents = LongVideoSampler.SampleLatents(components, zSem, text, empty, prompts.Count, request.Seed, steps, guidance,
-                GenerationSampler.StepsOf(progress, GenerationStages.Latent, steps));          // 4 (1, z, S·F, h, w)
+            var latents = SampleLatents(components, zSem, text, empty, prompts.Count, request, steps, guidance, progress); // 4 (1, z, S·F, h, w)
             return latents.MoveToOuterDisposeScope();
         }
     }
+
+    /// <summary>Step 4: stage 2 over all shots at once, or shot by shot when the request names a latent context.</summary>
+    internal static Tensor SampleLatents(PipelineComponents components, Tensor zSem, Tensor text, Tensor empty, int shots, LongVideoRequest request,
+        int steps, double guidance, IProgress<GenerationProgress>? progress) =>
+        request.LatentContext is int context
+            ? LatentRollout.Sample(components, zSem, text, empty, shots, request.Seed, steps, guidance, context,
+                GenerationSampler.StepsOf(progress, GenerationStages.Latent, steps * shots))
+            : LongVideoSampler.SampleLatents(components, zSem, text, empty, shots, request.Seed, steps, guidance,
+                GenerationSampler.StepsOf(progress, GenerationStages.Latent, steps));
 }

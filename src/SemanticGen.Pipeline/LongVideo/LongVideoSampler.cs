@@ -41,19 +41,44 @@ public static class LongVideoSampler
     {
         var manifest = components.Manifest;
         var grid = manifest.SemanticGrid;
-        var tokenDim = manifest.Compressor.TokenDim;
         var generator = components.LongVideoSemanticGenerator;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var noise = cat([.. Enumerable.Range(0, shots).Select(s =>
-        {
-            using var shotGenerator = new Generator((ulong)ShotSeed(seed, s));
-            return randn([1, grid.Count, tokenDim], generator: shotGenerator);             // (1, N, d) as a single clip draws it
-        })], dim: 1);                                                                          // (1, S·N, d)
+        var noise = cat(SemanticNoises(components, shots, seed), dim: 1);                      // (1, S·N, d)
         var sigmas = FlowMatchSchedule.Sigmas(manifest.Sampling.SemanticShift, steps).Sigmas;
         var z = FlowSampler.Sample((x, t, conditional) => SemanticVelocity(generator, x, grid, shots, t.mul(TimestepScale), conditional ? text : emptyText),
             noise, sigmas, guidance, progress);
         return z.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Each shot's stage-1 starting noise (1, N, d), shot s drawn from <c>Generator(seed + s)</c> as a single clip draws it.</summary>
+    public static Tensor[] SemanticNoises(PipelineComponents components, int shots, long seed)
+    {
+        var manifest = components.Manifest;
+        return [.. Enumerable.Range(0, shots).Select(s =>
+        {
+            using var shotGenerator = new Generator((ulong)ShotSeed(seed, s));
+            return randn([1, manifest.SemanticGrid.Count, manifest.Compressor.TokenDim], generator: shotGenerator); // (1, N, d)
+        })];
+    }
+
+    /// <summary>
+    /// Each shot's stage-2 inputs as a single clip draws them from <c>Generator(LatentSeed(seed + s))</c>: its z_sem
+    /// (1, N, d, μ space, from <paramref name="zSem"/> (1, S·N, d)) with σ = <see cref="SamplingDefaults.SemanticNoise"/>
+    /// noise, then its starting noise (1, z, F, h, w).
+    /// </summary>
+    public static (Tensor[] Semantics, Tensor[] Noises) LatentInputs(PipelineComponents components, Tensor zSem, int shots, long seed)
+    {
+        var manifest = components.Manifest;
+        var (grid, video) = (manifest.SemanticGrid, manifest.Video);
+        var (semantics, noises) = (new Tensor[shots], new Tensor[shots]);
+        for (var s = 0; s < shots; s++)
+        {
+            using var generator = new Generator((ulong)GenerationSampler.LatentSeed(ShotSeed(seed, s)));
+            semantics[s] = SemanticNoise.Add(zSem.narrow(1, s * grid.Count, grid.Count), manifest.Sampling.SemanticNoise, generator); // (1, N, d)
+            noises[s] = randn([1, manifest.Vae.ZDim, video.LatentFrames, video.Height / 8, video.Width / 8], generator: generator);  // (1, z, F, h, w)
+        }
+        return (semantics, noises);
     }
 
     /// <summary>
@@ -97,14 +122,7 @@ public static class LongVideoSampler
         var semanticGrid = new WanTokenGrid(shots * grid.T, grid.H, grid.W);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var semantics = new List<Tensor>();
-        var noises = new List<Tensor>();
-        for (var s = 0; s < shots; s++)
-        {
-            using var generator = new Generator((ulong)GenerationSampler.LatentSeed(ShotSeed(seed, s)));
-            semantics.Add(SemanticNoise.Add(zSem.narrow(1, s * grid.Count, grid.Count), manifest.Sampling.SemanticNoise, generator)); // (1, N, d)
-            noises.Add(randn([1, manifest.Vae.ZDim, video.LatentFrames, video.Height / 8, video.Width / 8], generator: generator));    // (1, z, F, h, w)
-        }
+        var (semantics, noises) = LatentInputs(components, zSem, shots, seed);
         var noisySemantics = cat(semantics, dim: 1);                                           // (1, S·N, d)
         var noise = cat(noises, dim: 2);                                                       // (1, z, S·F, h, w)
         var sigmas = FlowMatchSchedule.Sigmas(manifest.Sampling.LatentShift, steps).Sigmas;

@@ -75,8 +75,7 @@ public sealed class StorySemanticsPipeline(PipelineComponents components, IVideo
             }
             var zSem = cat(perShot, dim: 1);                                                         // (1, S·N, d)
             var (text, empty) = LongVideoSampler.EncodeShots(components, prompts);                   // (1, S·L, D) each
-            var latents = LongVideoSampler.SampleLatents(components, zSem, text, empty, prompts.Count, request.Seed, steps, guidance,
-                Generation.GenerationSampler.StepsOf(progress, GenerationStages.Latent, steps));       // (1, z, S·F, h, w)
+            var latents = LongVideoPipeline.SampleLatents(components, zSem, text, empty, prompts.Count, request, steps, guidance, progress); // (1, z, S·F, h, w)
             return latents.MoveToOuterDisposeScope();
         }
     }

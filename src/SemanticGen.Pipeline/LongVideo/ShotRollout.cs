@@ -1,0 +1,71 @@
+using SemanticGen.Diffusion;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SemanticGen.Pipeline.LongVideo;
+
+/// <summary>
+/// Rectified-flow sampling of a video shot by shot (docs/long-video.md, "Rollout"): shot s is sampled together with the
+/// <c>context</c> shots before it, whose finished values enter every step at that step's noise level —
+/// x_ctx(σ) = (1 − σ)·x_ctx + σ·ε_ctx, with each context shot's own starting noise ε_ctx (the replacement method of
+/// video-diffusion extension). Only shot s moves; it starts from its own noise, so with context 0 every shot is sampled
+/// alone. Shared by <see cref="SemanticRollout"/> (stage 1) and <see cref="LatentRollout"/> (stage 2).
+/// </summary>
+public static class ShotRollout
+{
+    private static readonly Scalar One = 1.0.ToScalar();
+
+    /// <summary>
+    /// The shots sampled in order and concatenated along <paramref name="axis"/>.
+    /// </summary>
+    /// <param name="noises">each shot's starting noise, all the same shape</param>
+    /// <param name="axis">the time axis the shots are concatenated along</param>
+    /// <param name="context">how many finished shots each shot sees (0 or more)</param>
+    /// <param name="windowVelocity">
+    /// (first shot, shots in the window, x of the window, t (B) σ ∈ [0, 1], conditional) → the window's velocity, the
+    /// shape of x: the generator run on shots first … first + count − 1 alone
+    /// </param>
+    /// <param name="progress">finished steps over all shots (S · steps in all)</param>
+    public static Tensor Sample(IReadOnlyList<Tensor> noises, int axis, int context, Func<int, int, Tensor, Tensor, bool, Tensor> windowVelocity,
+        IReadOnlyList<double> sigmas, double guidance, IProgress<int>? progress)
+    {
+        ArgumentNullException.ThrowIfNull(noises);
+        ArgumentNullException.ThrowIfNull(windowVelocity);
+        ArgumentNullException.ThrowIfNull(sigmas);
+        if (noises.Count == 0) throw new ArgumentException("a rollout needs at least one shot.", nameof(noises));
+        ArgumentOutOfRangeException.ThrowIfNegative(context);
+        var steps = sigmas.Count - 1;
+        using var scope = NewDisposeScope();
+        var done = new Tensor[noises.Count];
+        for (var s = 0; s < noises.Count; s++)
+        {
+            var first = Math.Max(0, s - context);
+            var window = s - first + 1;                                                        // context shots + shot s
+            var clean = first == s ? null : cat(done[first..s], dim: axis);
+            var cleanNoise = first == s ? null : cat([.. noises.Skip(first).Take(s - first)], dim: axis);
+            var shotLength = noises[s].shape[axis];
+            var shotProgress = progress is null ? null : new OffsetProgress(progress, s * steps);
+            done[s] = FlowSampler.Sample((x, t, conditional) =>
+            {
+                var input = clean is null ? x : cat([ContextAt(clean, cleanNoise!, t), x], dim: axis);
+                var v = windowVelocity(first, window, input, t, conditional);
+                return v.narrow(axis, (window - 1) * shotLength, shotLength);                   // shot s's part
+            }, noises[s], sigmas, guidance, shotProgress);
+        }
+        return cat(done, dim: axis).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Finished context at noise level σ = <paramref name="t"/> (B), broadcast over the other axes: (1 − σ)·x + σ·ε.</summary>
+    public static Tensor ContextAt(Tensor clean, Tensor noise, Tensor t)
+    {
+        var shape = Enumerable.Repeat(1L, (int)clean.dim()).ToArray();
+        shape[0] = -1;
+        var sigma = t.reshape(shape);                                                          // (B, 1, …, 1)
+        return clean.mul(sigma.neg().add(One)).add(noise.mul(sigma));
+    }
+
+    private sealed class OffsetProgress(IProgress<int> inner, int offset) : IProgress<int>
+    {
+        public void Report(int value) => inner.Report(offset + value);
+    }
+}
