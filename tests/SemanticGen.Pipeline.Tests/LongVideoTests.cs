@@ -224,10 +224,44 @@ public sealed class LongVideoTests(TinyPipelineFixture pipeline) : IClassFixture
                 // the renderer's last frame sits one frame's step short of the planned end at most (32 px / 48 steps)
                 result.Jumps[b]!.Value.Should().BeApproximately(Math.Sqrt(shift.X * shift.X + shift.Y * shift.Y), 0.75);
             }
+            result.RuleDeviations.Should().HaveCount(7).And.OnlyContain(d => d != null && d < 0.75, "the rendered story follows the continuity rule");
         }
         LongVideoMetrics.Drift([1, 1, 1, 1, 1, 0.5]).Should().Be(0.5);                 // ⌈0.9⌉ = 1 shot at each end
         LongVideoMetrics.Drift([1, 1, 1, 1, 1, 1, 0.5]).Should().Be(0.25);             // ⌈1.05⌉ = 2
         LongVideoMetrics.Median([3, 1, 2, 10]).Should().Be(2.5);
+    }
+
+    [Fact]
+    public void A_rendered_triangle_story_with_forced_moves_follows_the_rule_once_its_centroid_offset_is_taken_out()
+    {
+        // Up, up, up: each shot after the first must move down 32 px to fit; a triangle's centroid sits below its box centre.
+        var story = new ShapesStory(ShapeColour.Green, ShapeKind.Triangle, ShapeBackground.Navy, [ShapeMotion.MovesUp, ShapeMotion.MovesUp, ShapeMotion.MovesUp]);
+        var plan = ShapesStoryPlan.Create(story, 4);
+        var result = LongVideoEvaluation.ScoreStory(story, plan.RenderShots());
+        result.Jumps.Should().OnlyContain(j => j >= 19, "every boundary is a forced move (20 to 32 px)");
+        result.RuleDeviations.Should().HaveCount(2).And.OnlyContain(d => d != null && d < 0.75);
+        var offset = LongVideoEvaluation.CentroidOffset(new ShapesScorer(), story.ShotCompositions[0], ShapesRenderOptions.Default);
+        offset.Y.Should().BeGreaterThan(1, "the centroid of an upward triangle is below its bounding-box centre");
+    }
+
+    [Fact]
+    public void The_rule_deviation_is_the_distance_from_the_clamped_end_and_null_without_an_object()
+    {
+        var region = new StartRegion(10, 20, 10, 20);
+        IReadOnlyList<(CanvasPoint?, CanvasPoint?)> ends =
+        [
+            (null, new CanvasPoint(15, 15)), (new CanvasPoint(18, 19), new CanvasPoint(30, 12)), // inside: should start at the end
+            (new CanvasPoint(20, 12), new CanvasPoint(5, 5)),                                      // outside: clamped to (20, 12)
+            (new CanvasPoint(10, 10), null), (new CanvasPoint(1, 1), null),
+        ];
+        var deviations = LongVideoMetrics.RuleDeviations(ends, [region, region, region, region, region], default);
+        deviations[0]!.Value.Should().BeApproximately(5, 1e-12);                                // (18, 19) vs (15, 15)
+        deviations[1].Should().Be(0);                                                           // (30, 12) → (20, 12)
+        deviations[2]!.Value.Should().BeApproximately(0, 1e-12);                                // (5, 5) → (10, 10)
+        deviations[3].Should().BeNull();
+        var shifted = LongVideoMetrics.RuleDeviations(ends, [region, region, region, region, region], new CanvasPoint(0, 3));
+        shifted[1]!.Value.Should().BeApproximately(1, 1e-12, "centroid (30, 12) is centre (30, 9), clamped to (20, 10): centroid (20, 13), 1 px from (20, 12)");
+        FluentActions.Invoking(() => LongVideoMetrics.RuleDeviations(ends, [region], default)).Should().Throw<ArgumentException>().WithMessage("*5 shots, 1 regions*");
     }
 
     [Fact]

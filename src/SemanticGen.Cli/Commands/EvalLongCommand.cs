@@ -88,6 +88,7 @@ internal static class EvalLongCommand
         Row("identity vs the story's most frequent subject (diagnostic)", r => $"{r.ModalIdentity:P1}");
         Row("boundary jump median (target ≤ 4 px)", r => $"{r.MedianJump:0.00} px");
         Row("boundary jump mean", r => $"{r.MeanJump:0.00} px");
+        Row("continuity error vs the story rule, median (diagnostic)", r => $"{r.MedianRuleDeviation:0.00} px");
         Row("boundaries without an object", r => $"{r.MissingJumps}");
         Row("Δ temporal flickering (first vs last 15 %)", r => $"{r.FlickeringDrift:0.0000}");
         Row("Δ subject consistency", r => $"{r.ConsistencyDrift:0.0000}");

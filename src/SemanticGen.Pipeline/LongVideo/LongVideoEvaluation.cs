@@ -13,6 +13,9 @@ namespace SemanticGen.Pipeline.LongVideo;
 public sealed record LongVideoStoryResult(string Outline, IReadOnlyList<ShapesScore> Scores, IReadOnlyList<double?> Jumps,
     IReadOnlyList<double> Flickering, IReadOnlyList<double> SubjectConsistency, double Seconds)
 {
+    /// <summary>Per boundary, the distance from where the story's continuity rule puts the next shot's start (<see cref="LongVideoMetrics.RuleDeviations"/>).</summary>
+    public IReadOnlyList<double?> RuleDeviations { get; init; } = [];
+
     public double Identity => LongVideoMetrics.IdentityConsistency([.. Scores.Select(s => s.Detected)]);
 
     public double ModalIdentity => LongVideoMetrics.ModalIdentity([.. Scores.Select(s => s.Detected)]);
@@ -24,6 +27,7 @@ public sealed record LongVideoStoryResult(string Outline, IReadOnlyList<ShapesSc
         ["identity_consistency"] = Identity,
         ["identity_modal"] = ModalIdentity,
         ["boundary_jumps_px"] = new JsonArray([.. Jumps.Select(j => (JsonNode?)j)]),
+        ["rule_deviations_px"] = new JsonArray([.. RuleDeviations.Select(j => (JsonNode?)j)]),
         ["temporal_flickering"] = new JsonArray([.. Flickering.Select(f => (JsonNode)f)]),
         ["subject_consistency"] = new JsonArray([.. SubjectConsistency.Select(f => (JsonNode)f)]),
         ["shots"] = new JsonArray([.. Scores.Select(s => (JsonNode)s.ToJson())]),
@@ -47,6 +51,9 @@ public sealed record LongVideoEvaluationResult(string Pipeline, IReadOnlyList<Lo
     public double MedianJump => LongVideoMetrics.Median(Jumps);
 
     public double MeanJump => Jumps.Count == 0 ? double.NaN : Jumps.Average();
+
+    /// <summary>Median over all boundaries of the distance from where the story's continuity rule puts the next shot's start.</summary>
+    public double MedianRuleDeviation => LongVideoMetrics.Median([.. Stories.SelectMany(s => s.RuleDeviations).OfType<double>()]);
 
     /// <summary>Boundaries where a frame had no object (no jump measured).</summary>
     public int MissingJumps => Stories.Sum(s => s.Jumps.Count(j => j is null));
@@ -72,6 +79,7 @@ public sealed record LongVideoEvaluationResult(string Pipeline, IReadOnlyList<Lo
         ["boundary_jump_px_median"] = double.IsNaN(MedianJump) ? null : MedianJump,
         ["boundary_jump_px_mean"] = double.IsNaN(MeanJump) ? null : MeanJump,
         ["boundary_jumps_missing"] = MissingJumps,
+        ["rule_deviation_px_median"] = double.IsNaN(MedianRuleDeviation) ? null : MedianRuleDeviation,
         ["drift_temporal_flickering"] = FlickeringDrift,
         ["drift_subject_consistency"] = ConsistencyDrift,
         ["drift_all_correct"] = AllCorrectDrift,
@@ -142,6 +150,28 @@ public static class LongVideoEvaluation
             index++;
         }
         var seconds = clock is null ? 0 : clock.Elapsed.TotalSeconds - scoringSeconds;
-        return new LongVideoStoryResult(story.Outline, scores, LongVideoMetrics.BoundaryJumps(ends), flicker, subject, seconds);
+        var options = ShapesRenderOptions.Default;
+        var regions = compositions.Take(ends.Count).Select(c => options.StartRegion(c.Motion)).ToArray();
+        return new LongVideoStoryResult(story.Outline, scores, LongVideoMetrics.BoundaryJumps(ends), flicker, subject, seconds)
+        {
+            RuleDeviations = LongVideoMetrics.RuleDeviations(ends, regions, CentroidOffset(scorer, compositions[0], options)),
+        };
+    }
+
+    /// <summary>
+    /// The subject's scorer centroid minus its bounding-box centre (the renderer's position), measured on the first
+    /// frame of the subject rendered at the centre of its start region.
+    /// </summary>
+    public static CanvasPoint CentroidOffset(ShapesScorer scorer, ShapesComposition composition, ShapesRenderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(scorer);
+        ArgumentNullException.ThrowIfNull(composition);
+        var region = options.StartRegion(composition.Motion);
+        var centre = new CanvasPoint((region.MinX + region.MaxX) / 2, (region.MinY + region.MaxY) / 2);
+        using var scope = NewDisposeScope();
+        var frames = new ShapesRenderer(options).Render(composition, centre);                     // (T, H, W, 3)
+        var centroid = scorer.Centroids(frames.narrow(0, 0, 1))[0]
+            ?? throw new InvalidOperationException($"the scorer finds no object in a rendered '{composition.Caption}'.");
+        return new CanvasPoint(centroid.X - centre.X, centroid.Y - centre.Y);
     }
 }

@@ -52,6 +52,32 @@ public static class LongVideoMetrics
                 : (double?)null)];
     }
 
+    /// <summary>
+    /// Per boundary s → s + 1, how far shot s + 1's first-frame centroid is from where the story's continuity rule
+    /// (shapes-world.md, "Long videos"; <see cref="ShapesWorld.Stories.ShapesStoryPlan"/>) puts it given shot s's
+    /// last-frame centroid: the end, moved the least distance into shot s + 1's start region
+    /// (<paramref name="startRegions"/>[s + 1], in object-centre coordinates), so 0 px wherever the video follows the
+    /// rule — 0 where the shot should start where the previous ended, the forced move where its motion would leave the
+    /// canvas. <paramref name="centroidOffset"/> is the subject's centroid minus its centre (a triangle's centroid sits
+    /// below its bounding-box centre). Null where either frame has no object. A diagnostic beside
+    /// <see cref="BoundaryJumps"/>, which rewards never moving.
+    /// </summary>
+    public static IReadOnlyList<double?> RuleDeviations(IReadOnlyList<(CanvasPoint? First, CanvasPoint? Last)> shotEnds,
+        IReadOnlyList<StartRegion> startRegions, CanvasPoint centroidOffset)
+    {
+        ArgumentNullException.ThrowIfNull(shotEnds);
+        ArgumentNullException.ThrowIfNull(startRegions);
+        if (startRegions.Count != shotEnds.Count)
+            throw new ArgumentException($"one start region per shot: {shotEnds.Count} shots, {startRegions.Count} regions.", nameof(startRegions));
+        return [.. Enumerable.Range(0, Math.Max(0, shotEnds.Count - 1)).Select(s =>
+        {
+            if (shotEnds[s].Last is not { } from || shotEnds[s + 1].First is not { } to) return (double?)null;
+            var centre = startRegions[s + 1].Clamp(new CanvasPoint(from.X - centroidOffset.X, from.Y - centroidOffset.Y));
+            var (dx, dy) = (to.X - (centre.X + centroidOffset.X), to.Y - (centre.Y + centroidOffset.Y));
+            return Math.Sqrt(dx * dx + dy * dy);
+        })];
+    }
+
     /// <summary>Δ = |M(first 15 %) − M(last 15 %)| of a per-shot metric: means over the first and last ⌈15 % · S⌉ shots (at least one).</summary>
     public static double Drift(IReadOnlyList<double> perShot, double share = DriftShare)
     {
