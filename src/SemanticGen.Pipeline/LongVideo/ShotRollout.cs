@@ -39,6 +39,7 @@ public static class ShotRollout
         var done = new Tensor[noises.Count];
         for (var s = 0; s < noises.Count; s++)
         {
+            using var shotScope = NewDisposeScope();                                           // this shot's context copies
             var first = Math.Max(0, s - context);
             var window = s - first + 1;                                                        // context shots + shot s
             var clean = first == s ? null : cat(done[first..s], dim: axis);
@@ -50,7 +51,7 @@ public static class ShotRollout
                 var input = clean is null ? x : cat([ContextAt(clean, cleanNoise!, t), x], dim: axis);
                 var v = windowVelocity(first, window, input, t, conditional);
                 return v.narrow(axis, (window - 1) * shotLength, shotLength);                   // shot s's part
-            }, noises[s], sigmas, guidance, shotProgress);
+            }, noises[s], sigmas, guidance, shotProgress).MoveToOuterDisposeScope();
         }
         return cat(done, dim: axis).MoveToOuterDisposeScope();
     }
