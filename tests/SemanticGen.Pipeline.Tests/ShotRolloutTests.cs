@@ -147,6 +147,18 @@ public sealed class ShotRolloutTests(ShotRolloutTests.RandomStageOneFixture pipe
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*latent context*0 or more*");
     }
 
+    [Fact]
+    public void Text_that_does_not_split_into_one_prompt_per_shot_is_refused_by_both_stages()
+    {
+        using var scope = NewDisposeScope();
+        var components = pipeline.Components;
+        var (text, empty) = LongVideoSampler.EncodeShots(components, Prompts[..2]);              // 2 prompts × 32 tokens for 3 shots
+        FluentActions.Invoking(() => SemanticRollout.Sample(components, text, empty, 3, 1, Steps, Guidance, 1, null))
+            .Should().Throw<ArgumentException>().WithMessage("*64 tokens does not divide into 3 prompts*");
+        FluentActions.Invoking(() => LatentRollout.Sample(components, ZSem(3, 1), text, empty, 3, 1, Steps, Guidance, 1, null))
+            .Should().Throw<ArgumentException>().WithMessage("*64 tokens does not divide into 3 prompts*");
+    }
+
     /// <summary>A random normalised-scale z_sem of <paramref name="shots"/> shots (1, S·N, d).</summary>
     private Tensor ZSem(int shots, long seed)
     {

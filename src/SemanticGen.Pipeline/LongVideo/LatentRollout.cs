@@ -22,6 +22,8 @@ public static class LatentRollout
     {
         ArgumentNullException.ThrowIfNull(components);
         ArgumentOutOfRangeException.ThrowIfLessThan(shots, 1);
+        if (text.shape[1] % shots != 0)
+            throw new ArgumentException($"text of {text.shape[1]} tokens does not divide into {shots} prompts.", nameof(text));
         var manifest = components.Manifest;
         var grid = manifest.SemanticGrid;
         var video = manifest.Video;
