@@ -66,6 +66,43 @@ public sealed class LongVideoCommandsTests
     }
 
     [Theory]
+    [InlineData("eval-long", "latent")]
+    [InlineData("generate-long", "latent")]
+    [InlineData("eval-long", "semantic")]
+    [InlineData("generate-long", "semantic")]
+    public async Task A_clean_context_without_its_context_is_refused_by_name_before_a_pipeline_is_loaded(string command, string stage)
+    {
+        using var folder = new TempFolder();
+        var outline = folder.File("story.txt");
+        await File.WriteAllTextAsync(outline, Outline, TestContext.Current.CancellationToken);
+        string[] args = command == "eval-long"
+            ? ["eval-long", "--pipeline", folder.File("none"), "--json", folder.File("e.json"), $"--clean-{stage}-context"]
+            : ["generate-long", "--outline", outline, "--out", folder.File("story.mp4"), "--pipeline", folder.File("none"), $"--clean-{stage}-context"];
+
+        var result = await CliProcess.RunAsync(args);
+
+        result.ExitCode.Should().Be(2, result.All);
+        result.StdErr.Should().Contain($"--clean-{stage}-context needs --{stage}-context K");
+        Directory.EnumerateFileSystemEntries(folder.Path).Should().Equal(outline);
+    }
+
+    [Fact]
+    public async Task Eval_long_refuses_a_clean_latent_context_on_a_folder_not_trained_for_it()
+    {
+        using var folder = new TempFolder();
+        var pipeline = folder.File("pipeline");
+        ShapesV1Recipe.Initialise(pipeline, new ShapesV1Options());
+        var json = folder.File("eval-long.json");
+
+        var result = await CliProcess.RunAsync("eval-long", "--pipeline", pipeline, "--stories", "1", "--shots", "2", "--steps", "1",
+            "--latent-context", "1", "--clean-latent-context", "--json", json);
+
+        result.ExitCode.Should().Be(2, result.All);
+        result.StdErr.Should().Contain("not trained with clean context").And.Contain("--latent-clean-context");
+        File.Exists(json).Should().BeFalse();
+    }
+
+    [Theory]
     [InlineData("eval-long", "--semantic-context")]
     [InlineData("eval-long", "--latent-context")]
     [InlineData("generate-long", "--semantic-context")]

@@ -111,6 +111,37 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
     }
 
     [Fact]
+    public void Story_stages_trained_with_clean_context_are_recorded_and_let_the_long_pipeline_continue_clean_shots()
+    {
+        using var folder = trained.Copy();
+        var options = Tiny with { SemanticSteps = 2, LatentSteps = 2, LatentCleanContext = 1, SemanticCleanContext = 1 };
+        var manifest = ShapesStoryRecipe.Run(options, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+
+        manifest.Stories!.LatentCleanContextTrained.Should().Be(1);
+        manifest.Stories.SemanticCleanContextTrained.Should().Be(1);
+        manifest.Training[ShapesStoryRecipe.IdentityKey].Should().Contain("\"LatentCleanContext\":1").And.Contain("\"SemanticCleanContext\":1");
+        PipelineManifest.Read(folder.Path).Stories!.LatentCleanContextTrained.Should().Be(1, "pipeline.json keeps it");
+        PipelineManifest.Read(folder.Path).Stories!.SemanticCleanContextTrained.Should().Be(1, "pipeline.json keeps it");
+        using var components = PipelineComponents.Load(folder.Path);
+        var n = components.Manifest.SemanticGrid.Count;
+        var (text, empty) = LongVideoSampler.EncodeShots(components, Prompts);
+        using (var cleanPlan = SemanticRollout.Sample(components, text, empty, 2, 3, 2, 3, 1, null, cleanContext: true))
+        using (var renoisedPlan = SemanticRollout.Sample(components, text, empty, 2, 3, 2, 3, 1, null))
+        {
+            cleanPlan.narrow(1, 0, n).equal(renoisedPlan.narrow(1, 0, n)).all().item<bool>().Should().BeTrue("shot 1 has no context either way");
+            cleanPlan.narrow(1, n, n).equal(renoisedPlan.narrow(1, n, n)).all().item<bool>().Should().BeFalse("shot 2 sees shot 1 clean");
+        }
+        using var clean = LongVideoPipeline.Latents(components, Prompts, new LongVideoRequest(3, Steps: 2, LatentContext: 1, CleanLatentContext: true));
+        using var renoised = LongVideoPipeline.Latents(components, Prompts, new LongVideoRequest(3, Steps: 2, LatentContext: 1));
+        clean.shape.Should().Equal(renoised.shape);
+        clean.isfinite().all().item<bool>().Should().BeTrue();
+        var frames = components.Manifest.Video.LatentFrames;
+        clean.narrow(2, 0, frames).equal(renoised.narrow(2, 0, frames)).all().item<bool>().Should().BeTrue("shot 1 has no context either way");
+        // A few steps from the zero head leave velocities near 0, so the two differ only slightly; they must differ.
+        clean.narrow(2, frames, frames).equal(renoised.narrow(2, frames, frames)).all().item<bool>().Should().BeFalse("shot 2 sees shot 1 clean, not re-noised");
+    }
+
+    [Fact]
     public void The_story_recipe_refuses_an_untrained_folder_and_other_options_with_a_clear_message()
     {
         using var untrained = new TempFolder();
@@ -156,7 +187,7 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
     }
 
     [Fact]
-    public void The_story_identity_leaves_out_a_semantic_story_count_equal_to_the_caches_so_older_folders_keep_resuming()
+    public void The_story_identity_leaves_out_a_semantic_story_count_equal_to_the_caches_and_a_zero_clean_context_so_older_folders_keep_resuming()
     {
         // models/shapes-v1 recorded this identity before the option existed.
         const string recorded = "shapes-v1-stories {\"Seed\":0,\"Stories\":128,\"ShotsPerStory\":8,\"SemanticSteps\":0,\"SemanticBatch\":8,\"SemanticMaxShots\":8,"
@@ -166,6 +197,15 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
         ShapesStoryRecipe.Identity(new ShapesStoryOptions { SemanticStories = 128 }).Should().Be(recorded, "128 is the story cache's own count, what those folders trained on");
         ShapesStoryRecipe.Identity(new ShapesStoryOptions()).Should().Be(recorded.Replace("\"ShotsPerStory\":8,", "\"ShotsPerStory\":8,\"SemanticStories\":1024,"),
             "models/shapes-v1 recorded this");
+        ShapesStoryRecipe.Identity(new ShapesStoryOptions { SemanticStories = null, LatentCleanContext = 0.5 })
+            .Should().Be(recorded.Replace("\"LatentLearningRate\":0.0002,", "\"LatentLearningRate\":0.0002,\"LatentCleanContext\":0.5,"),
+                "a clean-context share is part of what the story latent generator was trained with");
+        ShapesStoryRecipe.Identity(new ShapesStoryOptions { SemanticStories = null, SemanticCleanContext = 0.25 })
+            .Should().Be(recorded.Replace("\"SemanticLearningRate\":0.0002,", "\"SemanticLearningRate\":0.0002,\"SemanticCleanContext\":0.25,"));
+        FluentActions.Invoking(() => new ShapesStoryOptions { LatentCleanContext = 1.5 }.Validate()).Should().Throw<ArgumentException>()
+            .WithMessage("*--latent-clean-context*[0, 1]*1.5*");
+        FluentActions.Invoking(() => new ShapesStoryOptions { SemanticCleanContext = -0.1 }.Validate()).Should().Throw<ArgumentException>()
+            .WithMessage("*--semantic-clean-context*[0, 1]*-0.1*");
     }
 
     [Fact]

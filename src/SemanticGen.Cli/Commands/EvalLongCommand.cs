@@ -32,13 +32,15 @@ internal static class EvalLongCommand
         var storySemantics = new Option<bool>("--story-semantics") { Description = "Also evaluate stage 2 on the rendered story's semantic features instead of stage 1's plan (a diagnostic that splits errors between the stages)." };
         var context = new Option<int?>("--semantic-context") { Description = "Sample stage 1 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
         var latentContext = new Option<int?>("--latent-context") { Description = "Sample stage 2 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
+        var cleanSemanticContext = new Option<bool>("--clean-semantic-context") { Description = "With --semantic-context: the finished shots enter clean instead of re-noised (needs a story semantic generator trained with --semantic-clean-context)." };
+        var cleanLatentContext = new Option<bool>("--clean-latent-context") { Description = "With --latent-context: the finished shots enter clean instead of re-noised (needs a story latent generator trained with --latent-clean-context)." };
         var json = new Option<FileInfo?>("--json") { Description = "Where to write the results as JSON (default: eval-long.json in the pipeline folder's .work/)." };
         var command = new Command("eval-long", "Evaluate long videos on Shapes World stories: per-shot text-following, identity, continuity, drift.")
         {
-            pipeline, stories, shots, seed, steps, guidance, context, latentContext, split, baseline, storySemantics, json,
+            pipeline, stories, shots, seed, steps, guidance, context, latentContext, cleanLatentContext, cleanSemanticContext, split, baseline, storySemantics, json,
         };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(pipeline)!.FullName, parse.GetValue(stories),
-            parse.GetValue(shots), new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(context), parse.GetValue(latentContext)), parse.GetValue(split)!, parse.GetValue(baseline), parse.GetValue(storySemantics),
+            parse.GetValue(shots), new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(context), parse.GetValue(latentContext), parse.GetValue(cleanLatentContext), parse.GetValue(cleanSemanticContext)), parse.GetValue(split)!, parse.GetValue(baseline), parse.GetValue(storySemantics),
             parse.GetValue(json)?.FullName, cancellation)));
         return command;
     }
@@ -101,7 +103,7 @@ internal static class EvalLongCommand
         var node = new JsonObject
         {
             ["pipeline"] = folder, ["stories"] = stories, ["shots"] = shots, ["seed"] = sampling.Seed, ["steps"] = sampling.Steps, ["guidance"] = sampling.Guidance,
-            ["semantic_context"] = sampling.SemanticContext, ["latent_context"] = sampling.LatentContext, ["split"] = splitName.ToLowerInvariant(),
+            ["semantic_context"] = sampling.SemanticContext, ["latent_context"] = sampling.LatentContext, ["clean_latent_context"] = sampling.CleanLatentContext, ["clean_semantic_context"] = sampling.CleanSemanticContext, ["split"] = splitName.ToLowerInvariant(),
             ["results"] = new JsonArray([.. results.Select(r => (JsonNode)r.ToJson())]),
         };
         await File.WriteAllTextAsync(path + ".tmp", node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellation).ConfigureAwait(false);

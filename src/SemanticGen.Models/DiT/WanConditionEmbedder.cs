@@ -50,17 +50,31 @@ public sealed class WanConditionEmbedder : nn.Module
         return cat([args.cos(), args.sin()], dim: 1).MoveToOuterDisposeScope();                                             // (B, dim)
     }
 
-    /// <param name="timestep">(B,) float (fractional values allowed)</param>
+    /// <param name="timestep">
+    /// (B,) one timestep per sample, or (B, N) one per token (Wan2.2's per-token timesteps: e.g. clean context tokens at
+    /// t = 0 beside noisy ones); float, fractional values allowed
+    /// </param>
     /// <param name="text">(B, L, text_dim)</param>
-    /// <returns>temb (B, D) and the block modulations (B, 6, D), both in text's dtype; text tokens (B, L, D).</returns>
+    /// <returns>
+    /// temb (B, D) and the block modulations (B, 6, D) — or per token (B, N, D) and (B, N, 6, D) — both in text's dtype;
+    /// text tokens (B, L, D).
+    /// </returns>
     public (Tensor Temb, Tensor Modulation, Tensor Text) forward(Tensor timestep, Tensor text)
     {
+        if (timestep.dim() is not (1 or 2))
+            throw new ArgumentException($"timestep ({string.Join(", ", timestep.shape)}) must be (B,) or per token (B, N).", nameof(timestep));
         using var scope = NewDisposeScope();
-        var features = TimestepFeatures(timestep, _freqDim);                                  // (B, F)
+        var perToken = timestep.dim() == 2;
+        var features = TimestepFeatures(timestep.flatten(), _freqDim);                        // (B, F) or (B·N, F)
         var timeDtype = time_embedder.DType;
-        var temb = time_embedder.forward(features.to(timeDtype)).to(text.dtype);             // (B, D)
-        var modulation = time_proj.forward(nn.functional.silu(temb).to(time_proj.weight!.dtype));   // (B, 6D)
-        modulation = modulation.unflatten(1, [6, modulation.shape[1] / 6]);                  // (B, 6, D)
+        var temb = time_embedder.forward(features.to(timeDtype)).to(text.dtype);             // (B, D) or (B·N, D)
+        var modulation = time_proj.forward(nn.functional.silu(temb).to(time_proj.weight!.dtype));   // (B, 6D) or (B·N, 6D)
+        modulation = modulation.unflatten(1, [6, modulation.shape[1] / 6]);                  // (B, 6, D) or (B·N, 6, D)
+        if (perToken)
+        {
+            temb = temb.unflatten(0, timestep.shape);                                         // (B, N, D)
+            modulation = modulation.unflatten(0, timestep.shape);                             // (B, N, 6, D)
+        }
         var tokens = text_embedder.forward(text.to(text_embedder.DType));                    // (B, L, D)
         return (temb.MoveToOuterDisposeScope(), modulation.MoveToOuterDisposeScope(), tokens.MoveToOuterDisposeScope());
     }

@@ -102,14 +102,17 @@ public sealed class WanTransformer3DModel : nn.Module
         return (embedded.flatten(2).transpose(1, 2).MoveToOuterDisposeScope(), grid);          // (B, N, D)
     }
 
-    /// <summary>temb (B, D), the blocks' modulations (B, 6, D) and the text tokens (B, L, D).</summary>
+    /// <summary>
+    /// temb (B, D), the blocks' modulations (B, 6, D) and the text tokens (B, L, D); with a per-token timestep (B, N),
+    /// temb (B, N, D) and modulations (B, N, 6, D) in that token order (see <see cref="WanConditionEmbedder.forward"/>).
+    /// </summary>
     public (Tensor Temb, Tensor Modulation, Tensor Text) Condition(Tensor timestep, Tensor encoderHiddenStates) =>
         condition_embedder.forward(timestep, encoderHiddenStates.to(DType));
 
     /// <summary>Runs every block (with recomputation when <see cref="GradientCheckpointing"/> is on and grads are recorded).</summary>
     /// <param name="tokens">(B, N, D)</param>
     /// <param name="text">(B, L, D)</param>
-    /// <param name="modulation">(B, 6, D)</param>
+    /// <param name="modulation">(B, 6, D), or per token (B, N, 6, D) in the order of <paramref name="tokens"/></param>
     /// <param name="cos">RoPE of each token (N, d/2)</param>
     /// <param name="sin">RoPE of each token (N, d/2)</param>
     /// <param name="windows">
@@ -135,11 +138,19 @@ public sealed class WanTransformer3DModel : nn.Module
         return tokens.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Output adaLN (shift/scale from <c>scale_shift_table</c> + temb, float32) and <c>proj_out</c>: (B, N, C_out·pt·ph·pw).</summary>
+    /// <summary>
+    /// Output adaLN (shift/scale from <c>scale_shift_table</c> + temb, float32) and <c>proj_out</c>: (B, N, C_out·pt·ph·pw).
+    /// temb is (B, D), or per token (B, N, D) in the order of <paramref name="tokens"/>.
+    /// </summary>
     public Tensor Head(Tensor tokens, Tensor temb)
     {
+        if (temb.dim() == 3 && (temb.shape[1] != tokens.shape[1] || temb.shape[0] != tokens.shape[0]))
+            throw new ArgumentException($"per-token temb ({string.Join(", ", temb.shape)}) does not match tokens ({string.Join(", ", tokens.shape)}).", nameof(temb));
         using var scope = NewDisposeScope();
-        var mods = scale_shift_table.to(ScalarType.Float32).add(temb.to(ScalarType.Float32).unsqueeze(1), _one).chunk(2, dim: 1); // 2 × (B, 1, D)
+        var table = scale_shift_table.to(ScalarType.Float32);                                 // (1, 2, D)
+        var mods = temb.dim() == 3
+            ? table.unsqueeze(0).add(temb.to(ScalarType.Float32).unsqueeze(2), _one).chunk(2, dim: 2).Select(m => m.squeeze(2)).ToArray() // 2 × (B, N, D)
+            : table.add(temb.to(ScalarType.Float32).unsqueeze(1), _one).chunk(2, dim: 1);    // 2 × (B, 1, D)
         var (shift, scale) = (mods[0], mods[1]);
         var normed = nn.functional.layer_norm(tokens.to(ScalarType.Float32), _normShape, eps: Config.Eps); // (B, N, D)
         var modulated = normed.mul(scale.add(_one, _one)).add(shift, _one).to(tokens.dtype);                  // (B, N, D)

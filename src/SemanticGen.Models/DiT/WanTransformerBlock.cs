@@ -46,7 +46,7 @@ public sealed class WanTransformerBlock : nn.Module
 
     /// <param name="x">video tokens (B, N, D)</param>
     /// <param name="text">text tokens (B, L, D)</param>
-    /// <param name="modulation">time projection (B, 6, D)</param>
+    /// <param name="modulation">time projection (B, 6, D), or per token (B, N, 6, D) in the order of <paramref name="x"/></param>
     /// <param name="cos">RoPE (N, D_head/2)</param>
     /// <param name="sin">RoPE (N, D_head/2)</param>
     /// <param name="windows">self-attention windows (sizes of consecutive token spans, see <see cref="WanAttention.forward"/>); null: full</param>
@@ -55,7 +55,7 @@ public sealed class WanTransformerBlock : nn.Module
     {
         using var scope = NewDisposeScope();
         var dtype = x.dtype;
-        var mods = scale_shift_table.to(ScalarType.Float32).add(modulation.to(ScalarType.Float32), _one).chunk(6, dim: 1); // 6 × (B, 1, D)
+        var mods = Modulations(modulation);                                                  // 6 × (B, 1, D) or (B, N, D)
         var (shift, scale, gate) = (mods[0], mods[1], mods[2]);
         var (ffnShift, ffnScale, ffnGate) = (mods[3], mods[4], mods[5]);
 
@@ -73,6 +73,20 @@ public sealed class WanTransformerBlock : nn.Module
         var fed = ffn.forward(normed).to(ScalarType.Float32);                                 // (B, N, D)
         x = x.to(ScalarType.Float32).add(fed.mul(ffnGate), _one).to(dtype);                             // (B, N, D)
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The six modulations in float32, table + projection: from (B, 6, D) six (B, 1, D) that broadcast over the tokens;
+    /// from per-token (B, N, 6, D) six (B, N, D).
+    /// </summary>
+    private Tensor[] Modulations(Tensor modulation)
+    {
+        var table = scale_shift_table.to(ScalarType.Float32);                                 // (1, 6, D)
+        if (modulation.dim() == 3)
+            return table.add(modulation.to(ScalarType.Float32), _one).chunk(6, dim: 1);      // 6 × (B, 1, D)
+        if (modulation.dim() != 4 || modulation.shape[2] != 6)
+            throw new ArgumentException($"modulation ({string.Join(", ", modulation.shape)}) must be (B, 6, D) or (B, N, 6, D).", nameof(modulation));
+        return [.. table.unsqueeze(0).add(modulation.to(ScalarType.Float32), _one).chunk(6, dim: 2).Select(m => m.squeeze(2))]; // 6 × (B, N, D)
     }
 
     /// <summary>LayerNorm without affine, in float32 (the reference's FP32LayerNorm norm1/norm3).</summary>

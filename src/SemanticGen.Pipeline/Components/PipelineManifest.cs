@@ -46,11 +46,18 @@ public sealed record SamplingDefaults(int Steps = 25, double Guidance = 3.0, dou
 /// in place of the short-video generators; the configs are the short generators' (same modules, other weights).
 /// </summary>
 /// <param name="ShotsTrained">Most shots per training sample of each generator (semantic, latent), for the record.</param>
+/// <param name="LatentCleanContextTrained">
+/// Share of the latent generator's training samples whose first shot was clean context; above 0 the folder supports
+/// stage-2 rollout with clean context (<c>--clean-latent-context</c>), 0 (folders trained before it) does not.
+/// </param>
+/// <param name="SemanticCleanContextTrained">The same for the semantic generator and <c>--clean-semantic-context</c>.</param>
 public sealed record StoryGenerators(
     string SemanticGeneratorFile = "story_semantic_generator.safetensors",
     string LatentGeneratorFile = "story_latent_generator.safetensors",
     int SemanticShotsTrained = 0,
-    int LatentShotsTrained = 0);
+    int LatentShotsTrained = 0,
+    double LatentCleanContextTrained = 0,
+    double SemanticCleanContextTrained = 0);
 
 /// <summary>
 /// <c>pipeline.json</c>: every component's configuration and file, the sampling defaults and the training facts a

@@ -8,9 +8,12 @@ namespace SemanticGen.Pipeline.LongVideo;
 /// <summary>
 /// Seed and sampling of a long video (null: the pipeline's defaults). <paramref name="SemanticContext"/> null samples
 /// stage 1 over all shots at once; k ≥ 0 samples it shot by shot, each shot attending to the k shots before it
-/// (<see cref="SemanticRollout"/>). <paramref name="LatentContext"/> the same for stage 2 (<see cref="LatentRollout"/>).
+/// (<see cref="SemanticRollout"/>). <paramref name="LatentContext"/> the same for stage 2 (<see cref="LatentRollout"/>);
+/// with <paramref name="CleanLatentContext"/> its context shots enter clean rather than re-noised (needs a story latent
+/// generator trained with clean context, and a latent context); <paramref name="CleanSemanticContext"/> the same for stage 1.
 /// </summary>
-public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? Guidance = null, int? SemanticContext = null, int? LatentContext = null)
+public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? Guidance = null, int? SemanticContext = null, int? LatentContext = null,
+    bool CleanLatentContext = false, bool CleanSemanticContext = false)
 {
     /// <summary>The Euler steps and guidance weight to sample with: this request's where set, else <paramref name="manifest"/>'s.</summary>
     public (int Steps, double Guidance) SamplingOf(PipelineManifest manifest)
@@ -42,7 +45,8 @@ public interface ILongVideoPipeline
 internal static class LongVideoWriting
 {
     /// <summary>The prompts as an array after the checks every <see cref="ILongVideoPipeline.Shots"/> makes eagerly, before its lazy part.</summary>
-    public static string[] ValidatedPrompts(IReadOnlyList<string> prompts, LongVideoRequest request)
+    /// <param name="manifest">the folder that will sample, to refuse a clean latent context it was not trained for (null: not checked)</param>
+    public static string[] ValidatedPrompts(IReadOnlyList<string> prompts, LongVideoRequest request, PipelineManifest? manifest = null)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(request);
@@ -51,6 +55,14 @@ internal static class LongVideoWriting
             throw new ArgumentOutOfRangeException(nameof(request), request.SemanticContext, "the semantic context (shots each shot attends to) must be 0 or more.");
         if (request.LatentContext is < 0)
             throw new ArgumentOutOfRangeException(nameof(request), request.LatentContext, "the latent context (shots each shot attends to) must be 0 or more.");
+        if (request.CleanLatentContext && request.LatentContext is null)
+            throw new ArgumentException("clean latent context needs a latent context (stage 2 shot by shot).", nameof(request));
+        if (request.CleanSemanticContext && request.SemanticContext is null)
+            throw new ArgumentException("clean semantic context needs a semantic context (stage 1 shot by shot).", nameof(request));
+        if (request.CleanLatentContext && manifest is not null)
+            LatentRollout.RequireCleanContextTrained(manifest);
+        if (request.CleanSemanticContext && manifest is not null)
+            SemanticRollout.RequireCleanContextTrained(manifest);
         return [.. prompts];
     }
 

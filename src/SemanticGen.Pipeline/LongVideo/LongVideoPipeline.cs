@@ -27,7 +27,7 @@ public sealed class LongVideoPipeline(PipelineComponents components, IVideoWrite
 
     /// <inheritdoc />
     public IEnumerable<Tensor> Shots(IReadOnlyList<string> prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress = null) =>
-        ShotsOf(LongVideoWriting.ValidatedPrompts(prompts, request), request, progress); // 1 validate (eagerly, before the lazy part)
+        ShotsOf(LongVideoWriting.ValidatedPrompts(prompts, request, components.Manifest), request, progress); // 1 validate (eagerly, before the lazy part)
 
     private IEnumerable<Tensor> ShotsOf(string[] prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress) =>
         ShotDecoder.StreamShots(components, () => Latents(components, prompts, request, progress), prompts.Length, progress); // 2–4, then 5 shot by shot; 6 the caller streams
@@ -48,7 +48,7 @@ public sealed class LongVideoPipeline(PipelineComponents components, IVideoWrite
             progress?.Report(new GenerationProgress(GenerationStages.EncodeText, 1, 1));
             var normalised = request.SemanticContext is int context
                 ? SemanticRollout.Sample(components, text, empty, prompts.Count, request.Seed, steps, guidance, context,
-                    GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps * prompts.Count)) // 3 shot by shot
+                    GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps * prompts.Count), request.CleanSemanticContext) // 3 shot by shot
                 : LongVideoSampler.SampleSemantics(components, text, empty, prompts.Count, request.Seed, steps, guidance,
                     GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps));    // 3 (1, S·N, d) all at once
             var (mean, std) = PipelineTensors.SemanticStatistics(manifest);
@@ -63,7 +63,7 @@ public sealed class LongVideoPipeline(PipelineComponents components, IVideoWrite
         int steps, double guidance, IProgress<GenerationProgress>? progress) =>
         request.LatentContext is int context
             ? LatentRollout.Sample(components, zSem, text, empty, shots, request.Seed, steps, guidance, context,
-                GenerationSampler.StepsOf(progress, GenerationStages.Latent, steps * shots))
+                GenerationSampler.StepsOf(progress, GenerationStages.Latent, steps * shots), request.CleanLatentContext)
             : LongVideoSampler.SampleLatents(components, zSem, text, empty, shots, request.Seed, steps, guidance,
                 GenerationSampler.StepsOf(progress, GenerationStages.Latent, steps));
 }

@@ -86,11 +86,15 @@ public static class LongVideoSampler
     /// in shot-major (t, h, w) token order, <paramref name="timestep"/> (B) or (1) in Wan's [0, 1000] scale,
     /// <paramref name="text"/> (B, S·L, D) the shots' text states concatenated along the text axis. Full self-attention
     /// over all S·N tokens; shot s's tokens cross-attend only to its own L text tokens. Returns (B, S·N, d).
+    /// The first <paramref name="cleanShots"/> shots are clean context (<see cref="CleanContext"/>): their tokens are
+    /// modulated at t = 0, the others at <paramref name="timestep"/>.
     /// </summary>
     public static Tensor SemanticVelocity(Models.Generators.SemanticGenerator generator, Tensor x, SemanticGen.Abstractions.Encoders.SemanticGrid grid,
-        int shots, Tensor timestep, Tensor text)
+        int shots, Tensor timestep, Tensor text, int cleanShots = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shots, 1);
+        if (cleanShots < 0 || cleanShots > shots)
+            throw new ArgumentOutOfRangeException(nameof(cleanShots), cleanShots, $"clean shots must lie in 0…{shots}.");
         if (x.shape[1] != shots * grid.Count || text.shape[1] % shots != 0)
             throw new ArgumentException($"{shots} shots need {shots * grid.Count} semantic tokens and text divisible into {shots} prompts; found {x.shape[1]} tokens, {text.shape[1]} text tokens.");
         var transformer = generator.Transformer;
@@ -100,7 +104,10 @@ public static class LongVideoSampler
         var latents = x.transpose(1, 2).reshape(batch, tokenDim, shots * grid.T, grid.H, grid.W); // (B, d, S·Ts, Hs, Ws)
         var (tokens, tokenGrid) = transformer.Patchify(latents);                               // (B, S·N, D)
         var (cos, sin) = transformer.Rope.ForGrid(tokenGrid.Frames, tokenGrid.Height, tokenGrid.Width, tokens.device); // (S·N, d/2)
-        var (temb, modulation, textTokens) = transformer.Condition(timestep, text);            // (B, S·L, D)
+        var conditionTimestep = cleanShots == 0
+            ? timestep                                                                          // (B,)
+            : CleanContext.PerTokenTimesteps(timestep, batch, cleanShots * grid.Count, tokens.shape[1]); // (B, S·N)
+        var (temb, modulation, textTokens) = transformer.Condition(conditionTimestep, text);   // (B, D) or (B, S·N, D); (B, S·L, D)
         tokens = transformer.Blocks(tokens, textTokens, modulation, cos, sin, null, segments); // (B, S·N, D) full self-attention
         var velocity = transformer.Unpatchify(transformer.Head(tokens, temb), tokenGrid);       // (B, d, S·Ts, Hs, Ws)
         return velocity.flatten(2).transpose(1, 2).contiguous().MoveToOuterDisposeScope();      // (B, S·N, d)

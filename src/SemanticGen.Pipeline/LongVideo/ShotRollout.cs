@@ -8,7 +8,7 @@ namespace SemanticGen.Pipeline.LongVideo;
 /// Rectified-flow sampling of a video shot by shot (docs/long-video.md, "Rollout"): shot s is sampled together with the
 /// <c>context</c> shots before it, whose finished values enter every step at that step's noise level —
 /// x_ctx(σ) = (1 − σ)·x_ctx + σ·ε_ctx, with each context shot's own starting noise ε_ctx (the replacement method of
-/// video-diffusion extension). Only shot s moves; it starts from its own noise, so with context 0 every shot is sampled
+/// video-diffusion extension) — or, with clean context, as they are (for a generator trained to continue clean shots). Only shot s moves; it starts from its own noise, so with context 0 every shot is sampled
 /// alone. Shared by <see cref="SemanticRollout"/> (stage 1) and <see cref="LatentRollout"/> (stage 2).
 /// </summary>
 public static class ShotRollout
@@ -26,8 +26,13 @@ public static class ShotRollout
     /// shape of x: the generator run on shots first … first + count − 1 alone
     /// </param>
     /// <param name="progress">finished steps over all shots (S · steps in all)</param>
+    /// <param name="cleanContext">
+    /// the finished shots enter as they are, clean, at every step instead of re-noised to σ (for a generator trained
+    /// with clean context, which it must be told through <paramref name="windowVelocity"/>: all shots of the window but
+    /// the last are clean)
+    /// </param>
     public static Tensor Sample(IReadOnlyList<Tensor> noises, int axis, int context, Func<int, int, Tensor, Tensor, bool, Tensor> windowVelocity,
-        IReadOnlyList<double> sigmas, double guidance, IProgress<int>? progress)
+        IReadOnlyList<double> sigmas, double guidance, IProgress<int>? progress, bool cleanContext = false)
     {
         ArgumentNullException.ThrowIfNull(noises);
         ArgumentNullException.ThrowIfNull(windowVelocity);
@@ -48,7 +53,7 @@ public static class ShotRollout
             var shotProgress = progress is null ? null : new OffsetProgress(progress, s * steps);
             done[s] = FlowSampler.Sample((x, t, conditional) =>
             {
-                var input = clean is null ? x : cat([ContextAt(clean, cleanNoise!, t), x], dim: axis);
+                var input = clean is null ? x : cat([cleanContext ? clean : ContextAt(clean, cleanNoise!, t), x], dim: axis);
                 var v = windowVelocity(first, window, input, t, conditional);
                 return v.narrow(axis, (window - 1) * shotLength, shotLength);                   // shot s's part
             }, noises[s], sigmas, guidance, shotProgress).MoveToOuterDisposeScope();

@@ -26,7 +26,7 @@ public sealed class StorySemanticsPipeline(PipelineComponents components, IVideo
     /// <inheritdoc />
     public IEnumerable<Tensor> Shots(IReadOnlyList<string> prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress = null)
     {
-        var validated = LongVideoWriting.ValidatedPrompts(prompts, request);
+        var validated = LongVideoWriting.ValidatedPrompts(prompts, request, components.Manifest);
         return ShotsOf(StoryOf(validated), validated, request, progress);
     }
 

@@ -35,14 +35,24 @@ public sealed class WindowedLatentView
     /// <param name="zSem">semantic tokens of all shots (B, S·Ts·Hs·Ws, d) in (t, h, w) order of <paramref name="semanticGrid"/></param>
     /// <param name="semanticGrid">(S·Ts, Hs, Ws)</param>
     /// <param name="shots">S; each shot is an equal span of latent frames and of semantic frames</param>
+    /// <param name="cleanFrames">
+    /// latent token frames at the start that are clean context (a finished shot the others continue): their VAE tokens are
+    /// modulated at t = 0 (Wan2.2's per-token timesteps), every other token at <paramref name="timestep"/>; 0: one
+    /// timestep for all
+    /// </param>
     /// <returns>velocity (B, C_out, S·F, H, W)</returns>
-    public Tensor forward(Tensor noisyLatents, Tensor timestep, Tensor text, Tensor zSem, WanTokenGrid semanticGrid, int shots)
+    public Tensor forward(Tensor noisyLatents, Tensor timestep, Tensor text, Tensor zSem, WanTokenGrid semanticGrid, int shots, long cleanFrames = 0)
     {
         var transformer = _model.Transformer;
         using var scope = NewDisposeScope();
         var (tokens, grid) = transformer.Patchify(noisyLatents);                                // (B, Nv, D)
+        if (cleanFrames < 0 || cleanFrames > grid.Frames)
+            throw new ArgumentOutOfRangeException(nameof(cleanFrames), $"clean context of {cleanFrames} frames does not fit {grid.Frames} latent frames.");
         var (cos, sin) = transformer.Rope.ForGrid(grid.Frames, grid.Height, grid.Width, tokens.device); // (Nv, d/2) each
-        var (temb, modulation, textTokens) = transformer.Condition(timestep, text);            // (B, D), (1, 6, D), (1, S·L, D)
+        var conditionTimestep = cleanFrames == 0
+            ? timestep                                                                          // (B,)
+            : CleanContext.PerTokenTimesteps(timestep, tokens.shape[0], cleanFrames * grid.Height * grid.Width, grid.Tokens + zSem.shape[1]); // (B, N)
+        var (temb, modulation, textTokens) = transformer.Condition(conditionTimestep, text);   // (B, D), (B, 6, D), (B, S·L, D); per token (B, N, D), (B, N, 6, D)
         var semantic = _model.SemanticEmbedding.forward(zSem).to(tokens.dtype);                // (B, Ns, D)
         tokens = cat([tokens, semantic], dim: 1);                                               // (B, Nv + Ns, D)
         var (cosS, sinS) = transformer.Rope.Tables(LatentGenerator.SemanticPositions(semanticGrid, grid, tokens.device)); // (Ns, d/2)
@@ -55,10 +65,12 @@ public sealed class WindowedLatentView
         var inverse = tensor(layouts[0].Inverse, device: tokens.device);                       // (N,)
         var windowed = tokens.index_select(1, permutation);                                    // (B, N, D) window order
         var sizes = layouts.Select(layout => (IReadOnlyList<long>?)layout.Sizes).ToArray();
+        if (cleanFrames > 0)
+            modulation = modulation.index_select(1, permutation);                              // (B, N, 6, D) window order
         windowed = transformer.Blocks(windowed, textTokens, modulation, cos.index_select(0, permutation), sin.index_select(0, permutation),
             sizes, segments);                                                                   // (B, N, D)
         tokens = windowed.index_select(1, inverse);                                            // (B, N, D) sequence order
-        var patches = transformer.Head(tokens.narrow(1, 0, grid.Tokens), temb);                // (B, Nv, P)
+        var patches = transformer.Head(tokens.narrow(1, 0, grid.Tokens), cleanFrames > 0 ? temb.narrow(1, 0, grid.Tokens) : temb); // (B, Nv, P)
         return transformer.Unpatchify(patches, grid).MoveToOuterDisposeScope();                // (B, C_out, S·F, H, W)
     }
 

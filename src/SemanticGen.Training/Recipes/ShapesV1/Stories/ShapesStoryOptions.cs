@@ -37,6 +37,14 @@ public sealed record ShapesStoryOptions
 
     public double SemanticLearningRate { get; init; } = 2e-4;
 
+    /// <summary>
+    /// Share of stage-1 samples whose first 1…K−1 shots (drawn uniformly) are clean context (their z_sem as it is,
+    /// modulated at t = 0, no loss on them), so the generator learns to continue finished shots
+    /// (<see cref="Pipeline.LongVideo.SemanticRollout"/> with clean context). 0, the default, is what folders trained
+    /// before the option used.
+    /// </summary>
+    public double SemanticCleanContext { get; init; }
+
     public long LatentSteps { get; init; } = 3000;
     public int LatentBatch { get; init; } = 2;
 
@@ -44,6 +52,13 @@ public sealed record ShapesStoryOptions
     public int LatentShots { get; init; } = 3;
 
     public double LatentLearningRate { get; init; } = 2e-4;
+
+    /// <summary>
+    /// Share of stage-2 samples whose first shot is clean context (its latents as they are, modulated at t = 0, no loss
+    /// on it), so the generator learns to continue a finished shot (<see cref="Pipeline.LongVideo.LatentRollout"/> with
+    /// clean context). 0, the default, is what folders trained before the option used.
+    /// </summary>
+    public double LatentCleanContext { get; init; }
 
     /// <summary>Probability that a sample's prompts are all replaced by "" (classifier-free guidance).</summary>
     public double TextDropout { get; init; } = 0.1;
@@ -68,6 +83,8 @@ public sealed record ShapesStoryOptions
         Require(SemanticMaxShots >= 2 && SemanticMaxShots <= ShotsPerStory,
             $"--semantic-max-shots must lie in 2…{ShotsPerStory} (--shots-per-story), found {SemanticMaxShots}");
         Require(LatentShots >= 2 && LatentShots <= ShotsPerStory, $"--latent-shots must lie in 2…{ShotsPerStory} (--shots-per-story), found {LatentShots}");
+        Require(SemanticCleanContext is >= 0 and <= 1, $"--semantic-clean-context must lie in [0, 1], found {SemanticCleanContext}");
+        Require(LatentCleanContext is >= 0 and <= 1, $"--latent-clean-context must lie in [0, 1], found {LatentCleanContext}");
         Require(TextDropout is >= 0 and < 1, $"--text-dropout must lie in [0, 1), found {TextDropout}");
         Require(EmaDecay is >= 0 and <= 1, $"--ema must lie in [0, 1], found {EmaDecay}");
         Require(CheckpointEvery >= 1, $"--checkpoint-every must be at least 1, found {CheckpointEvery}");

@@ -39,7 +39,8 @@ public static class ShapesStoryRecipe
         }
         var work = Path.Combine(folder, ShapesV1Recipe.WorkFolder);
         Directory.CreateDirectory(work);
-        var files = new StoryGenerators(SemanticShotsTrained: options.SemanticMaxShots, LatentShotsTrained: options.LatentShots);
+        var files = new StoryGenerators(SemanticShotsTrained: options.SemanticMaxShots, LatentShotsTrained: options.LatentShots,
+            LatentCleanContextTrained: options.LatentCleanContext, SemanticCleanContextTrained: options.SemanticCleanContext);
         var cache = Path.Combine(work, ShapesStoryCache.FileName);
 
         if (!ShapesV1Recipe.IsDone(manifest, "story-cache"))
@@ -80,7 +81,8 @@ public static class ShapesStoryRecipe
             var plan = new StagePlan("story-semantic", options.SemanticSteps, options.SemanticLearningRate, options.CheckpointEvery, options.EmaDecay,
                 options.Seed + 11, ShapesV1Recipe.Hash("story-semantic", identity, FileHash.Of(Path.Combine(folder, manifest.SemanticGeneratorFile)), FileHash.Of(semanticCache)));
             var result = StageTraining.Run(plan, work, generator,
-                ShapesStoryStages.SemanticStep(generator, components, data, targets, options.Seed + 11, options.SemanticBatch, options.SemanticMaxShots, options.TextDropout),
+                ShapesStoryStages.SemanticStep(generator, components, data, targets, options.Seed + 11, options.SemanticBatch, options.SemanticMaxShots, options.TextDropout,
+                    options.SemanticCleanContext),
                 ShapesV1Recipe.StepProgress(progress, "story-semantic"), cancellationToken);
             Weights.SafetensorsWriter.Write(Path.Combine(folder, files.SemanticGeneratorFile), generator.state_dict());
             manifest = ShapesV1Recipe.MarkDone(folder, manifest, "story-semantic", ShapesV1Recipe.Describe(result));
@@ -96,7 +98,8 @@ public static class ShapesStoryRecipe
             var plan = new StagePlan("story-latent", options.LatentSteps, options.LatentLearningRate, options.CheckpointEvery, options.EmaDecay,
                 options.Seed + 12, ShapesV1Recipe.Hash("story-latent", identity, FileHash.Of(Path.Combine(folder, manifest.LatentGeneratorFile)), FileHash.Of(cache)));
             var result = StageTraining.Run(plan, work, generator,
-                ShapesStoryStages.LatentStep(generator, components, data, options.Seed + 12, options.LatentBatch, options.LatentShots, options.TextDropout),
+                ShapesStoryStages.LatentStep(generator, components, data, options.Seed + 12, options.LatentBatch, options.LatentShots, options.TextDropout,
+                    options.LatentCleanContext),
                 ShapesV1Recipe.StepProgress(progress, "story-latent"), cancellationToken);
             Weights.SafetensorsWriter.Write(Path.Combine(folder, files.LatentGeneratorFile), generator.state_dict());
             manifest = ShapesV1Recipe.MarkDone(folder, manifest with { Stories = files }, "story-latent", ShapesV1Recipe.Describe(result));
@@ -108,12 +111,15 @@ public static class ShapesStoryRecipe
     /// The options as recorded in the manifest; a re-run must match them except the step counts and checkpoint interval.
     /// <see cref="ShapesStoryOptions.SemanticStories"/> is left out when it names the story cache's own count (what every
     /// folder trained before the option existed did), so those folders resume with <c>--semantic-stories</c> equal to
-    /// <c>--stories</c>.
+    /// <c>--stories</c>; <see cref="ShapesStoryOptions.LatentCleanContext"/> and <see cref="ShapesStoryOptions.SemanticCleanContext"/> are left out at 0, so folders trained before it
+    /// keep their identity.
     /// </summary>
     public static string Identity(ShapesStoryOptions options)
     {
         var identity = JsonSerializer.SerializeToNode(options with { SemanticSteps = 0, LatentSteps = 0, CheckpointEvery = 0 })!.AsObject();
         if (options.SemanticStories is null || options.SemanticStories == options.Stories) identity.Remove(nameof(ShapesStoryOptions.SemanticStories));
+        if (options.LatentCleanContext == 0) identity.Remove(nameof(ShapesStoryOptions.LatentCleanContext));
+        if (options.SemanticCleanContext == 0) identity.Remove(nameof(ShapesStoryOptions.SemanticCleanContext));
         return "shapes-v1-stories " + identity.ToJsonString();
     }
 }
