@@ -142,6 +142,30 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
     }
 
     [Fact]
+    public void Retraining_story_stage_1_of_a_finished_folder_with_clean_context_updates_its_stories_entry()
+    {
+        // Re-training a finished stage with other options: drop its stage.* record and the recorded identity from
+        // pipeline.json and its checkpoints (they are refused under other options), then re-run. The stories entry must
+        // then describe the new stage-1 weights.
+        using var folder = trained.Copy();
+        ShapesStoryRecipe.Run(Tiny with { SemanticSteps = 1, LatentSteps = 1 }, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+        var finished = PipelineManifest.Read(folder.Path);
+        finished.Stories!.SemanticCleanContextTrained.Should().Be(0);
+        var training = new Dictionary<string, string>(finished.Training);
+        training.Remove("stage.story-semantic");
+        training.Remove(ShapesStoryRecipe.IdentityKey);
+        (finished with { Training = training }).Write(folder.Path);
+        Directory.Delete(Path.Combine(folder.Path, ".work", "story-semantic"), recursive: true);
+
+        var again = ShapesStoryRecipe.Run(Tiny with { SemanticSteps = 1, LatentSteps = 1, SemanticCleanContext = 0.5 }, folder.Path,
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        again.Stories!.SemanticCleanContextTrained.Should().Be(0.5);
+        PipelineManifest.Read(folder.Path).Stories!.SemanticCleanContextTrained.Should().Be(0.5);
+        again.Training["stage.story-latent"].Should().Be(finished.Training["stage.story-latent"], "stage 2 was not re-run");
+    }
+
+    [Fact]
     public void The_story_recipe_refuses_an_untrained_folder_and_other_options_with_a_clear_message()
     {
         using var untrained = new TempFolder();

@@ -85,7 +85,13 @@ public static class ShapesStoryRecipe
                     options.SemanticCleanContext),
                 ShapesV1Recipe.StepProgress(progress, "story-semantic"), cancellationToken);
             Weights.SafetensorsWriter.Write(Path.Combine(folder, files.SemanticGeneratorFile), generator.state_dict());
-            manifest = ShapesV1Recipe.MarkDone(folder, manifest, "story-semantic", ShapesV1Recipe.Describe(result));
+            // A folder whose story stage 1 is re-trained after both stages finished (stage.story-semantic removed) keeps its
+            // stories entry; it must then describe the new weights.
+            var described = manifest.Stories is null ? manifest : manifest with
+            {
+                Stories = manifest.Stories with { SemanticShotsTrained = options.SemanticMaxShots, SemanticCleanContextTrained = options.SemanticCleanContext },
+            };
+            manifest = ShapesV1Recipe.MarkDone(folder, described, "story-semantic", ShapesV1Recipe.Describe(result));
         }
 
         if (!ShapesV1Recipe.IsDone(manifest, "story-latent"))
