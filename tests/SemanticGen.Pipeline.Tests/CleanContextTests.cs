@@ -1,4 +1,5 @@
 using SemanticGen.Models.DiT;
+using SemanticGen.Pipeline.Components;
 using SemanticGen.Models.Generators;
 using SemanticGen.Pipeline.LongVideo;
 using SemanticGen.Training.Recipes.ShapesV1.Stories;
@@ -14,6 +15,23 @@ namespace SemanticGen.Pipeline.Tests;
 public sealed class CleanContextTests(ShotRolloutTests.RandomStageOneFixture pipeline) : IClassFixture<ShotRolloutTests.RandomStageOneFixture>
 {
     private static readonly string[] Prompts = ["a red circle moves right on a gray background", "a red circle moves down on a gray background"];
+
+    [Fact]
+    public void A_request_takes_the_folders_default_stage_1_sampling_unless_it_names_its_own_or_asks_for_joint()
+    {
+        var manifest = pipeline.Components.Manifest;
+        var withDefault = manifest with { Stories = new StoryGenerators(SemanticCleanContextTrained: 0.5, SemanticContext: 7, CleanSemanticContext: true) };
+        var plain = new LongVideoRequest(Seed: 4, LatentContext: 1);
+
+        plain.ResolvedFor(withDefault).Should().Be(plain with { SemanticContext = 7, CleanSemanticContext = true });
+        plain.ResolvedFor(manifest).Should().Be(plain, "a folder without story generators has no default");
+        (plain with { SemanticContext = 2 }).ResolvedFor(withDefault).Should().Be(plain with { SemanticContext = 2 }, "a named context is taken as it is");
+        var joint = new LongVideoRequest(Seed: 4, Joint: true);
+        joint.ResolvedFor(withDefault).Should().Be(joint);
+        var long_ = new LongVideoPipeline(pipeline.Components, null!);
+        FluentActions.Invoking(() => long_.Shots(Prompts, joint with { LatentContext = 1 }))
+            .Should().Throw<ArgumentException>().WithMessage("*joint sampling and a semantic or latent context exclude each other*");
+    }
 
     [Fact]
     public void Per_token_timesteps_put_the_clean_vae_tokens_at_0_and_every_other_token_at_its_samples_t()

@@ -38,6 +38,18 @@ public sealed class PipelineManifestTests
         var sharedStoryFile = manifest with { Stories = new StoryGenerators(SemanticGeneratorFile: manifest.SemanticGeneratorFile) };
         var act4 = () => sharedStoryFile.Validated("pipeline.json");
         act4.Should().Throw<InvalidDataException>().WithMessage("*stories needs its own*");
+
+        var negativeContext = manifest with { Stories = new StoryGenerators(SemanticContext: -1) };
+        FluentActions.Invoking(() => negativeContext.Validated("pipeline.json")).Should().Throw<InvalidDataException>()
+            .WithMessage("*stories.semanticContext must be 0 or more*-1*");
+        var cleanUntrained = manifest with { Stories = new StoryGenerators(SemanticContext: 7, CleanSemanticContext: true) };
+        FluentActions.Invoking(() => cleanUntrained.Validated("pipeline.json")).Should().Throw<InvalidDataException>()
+            .WithMessage("*stories.cleanSemanticContext needs*semanticCleanContextTrained > 0*");
+        var cleanWithoutContext = manifest with { Stories = new StoryGenerators(SemanticCleanContextTrained: 0.5, CleanSemanticContext: true) };
+        FluentActions.Invoking(() => cleanWithoutContext.Validated("pipeline.json")).Should().Throw<InvalidDataException>()
+            .WithMessage("*stories.cleanSemanticContext needs stories.semanticContext*");
+        (manifest with { Stories = new StoryGenerators(SemanticCleanContextTrained: 0.5, SemanticContext: 7, CleanSemanticContext: true) })
+            .Validated("pipeline.json").Stories!.SemanticContext.Should().Be(7);
     }
 
     [Fact]

@@ -119,6 +119,8 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
 
         manifest.Stories!.LatentCleanContextTrained.Should().Be(1);
         manifest.Stories.SemanticCleanContextTrained.Should().Be(1);
+        manifest.Stories.SemanticContext.Should().Be(Tiny.SemanticMaxShots - 1, "a folder trained for clean context samples stage 1 that way by default");
+        manifest.Stories.CleanSemanticContext.Should().BeTrue();
         manifest.Training[ShapesStoryRecipe.IdentityKey].Should().Contain("\"LatentCleanContext\":1").And.Contain("\"SemanticCleanContext\":1");
         PipelineManifest.Read(folder.Path).Stories!.LatentCleanContextTrained.Should().Be(1, "pipeline.json keeps it");
         PipelineManifest.Read(folder.Path).Stories!.SemanticCleanContextTrained.Should().Be(1, "pipeline.json keeps it");
@@ -130,6 +132,17 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
         {
             cleanPlan.narrow(1, 0, n).equal(renoisedPlan.narrow(1, 0, n)).all().item<bool>().Should().BeTrue("shot 1 has no context either way");
             cleanPlan.narrow(1, n, n).equal(renoisedPlan.narrow(1, n, n)).all().item<bool>().Should().BeFalse("shot 2 sees shot 1 clean");
+        }
+
+        // The folder's default stage-1 sampling: a request that names none samples as the folder says, --joint as before.
+        (manifest with { Stories = manifest.Stories with { SemanticContext = 1, CleanSemanticContext = true } }).Write(folder.Path);
+        using (var defaults = PipelineComponents.Load(folder.Path))
+        {
+            using var byDefault = LongVideoPipeline.Latents(defaults, Prompts, new LongVideoRequest(3, Steps: 2));
+            using var named = LongVideoPipeline.Latents(defaults, Prompts, new LongVideoRequest(3, Steps: 2, SemanticContext: 1, CleanSemanticContext: true));
+            using var joint = LongVideoPipeline.Latents(defaults, Prompts, new LongVideoRequest(3, Steps: 2, Joint: true));
+            byDefault.equal(named).all().item<bool>().Should().BeTrue();
+            byDefault.equal(joint).all().item<bool>().Should().BeFalse("joint sampling ignores the folder's rollout");
         }
         using var clean = LongVideoPipeline.Latents(components, Prompts, new LongVideoRequest(3, Steps: 2, LatentContext: 1, CleanLatentContext: true));
         using var renoised = LongVideoPipeline.Latents(components, Prompts, new LongVideoRequest(3, Steps: 2, LatentContext: 1));
@@ -157,10 +170,20 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
         (finished with { Training = training }).Write(folder.Path);
         Directory.Delete(Path.Combine(folder.Path, ".work", "story-semantic"), recursive: true);
 
-        var again = ShapesStoryRecipe.Run(Tiny with { SemanticSteps = 1, LatentSteps = 1, SemanticCleanContext = 0.5 }, folder.Path,
-            cancellationToken: TestContext.Current.CancellationToken);
+        var retrain = Tiny with { SemanticSteps = 1, LatentSteps = 1, SemanticCleanContext = 0.5 };
+        var missing = () => ShapesStoryRecipe.Run(retrain with { SemanticInitFrom = folder.File("none.safetensors") },
+            folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+        missing.Should().Throw<FileNotFoundException>().WithMessage($"*--semantic-init-from*{folder.File("none.safetensors")}*does not exist*");
+        var storyWeights = folder.File(finished.Stories.SemanticGeneratorFile);
+        var again = ShapesStoryRecipe.Run(retrain with { SemanticInitFrom = storyWeights },
+            folder.Path, cancellationToken: TestContext.Current.CancellationToken);
 
+        again.Training["stage.story-semantic"].Should().EndWith($"from {finished.Stories.SemanticGeneratorFile}", "it continued the story weights");
+        again.Training[ShapesStoryRecipe.IdentityKey].Should().NotContain("SemanticInitFrom", "the path is not part of the identity");
         again.Stories!.SemanticCleanContextTrained.Should().Be(0.5);
+        again.Stories.SemanticContext.Should().Be(Tiny.SemanticMaxShots - 1);
+        again.Stories.CleanSemanticContext.Should().BeTrue();
+        finished.Stories.SemanticContext.Should().BeNull("trained without clean context, it samples jointly");
         PipelineManifest.Read(folder.Path).Stories!.SemanticCleanContextTrained.Should().Be(0.5);
         again.Training["stage.story-latent"].Should().Be(finished.Training["stage.story-latent"], "stage 2 was not re-run");
     }

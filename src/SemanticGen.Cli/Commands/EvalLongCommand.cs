@@ -32,15 +32,16 @@ internal static class EvalLongCommand
         var storySemantics = new Option<bool>("--story-semantics") { Description = "Also evaluate stage 2 on the rendered story's semantic features instead of stage 1's plan (a diagnostic that splits errors between the stages)." };
         var context = new Option<int?>("--semantic-context") { Description = "Sample stage 1 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
         var latentContext = new Option<int?>("--latent-context") { Description = "Sample stage 2 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
+        var joint = new Option<bool>("--joint") { Description = "Sample both stages over all shots at once (the paper's method), instead of the folder's default stage-1 rollout (pipeline.json stories.semanticContext)." };
         var cleanSemanticContext = new Option<bool>("--clean-semantic-context") { Description = "With --semantic-context: the finished shots enter clean instead of re-noised (needs a story semantic generator trained with --semantic-clean-context)." };
         var cleanLatentContext = new Option<bool>("--clean-latent-context") { Description = "With --latent-context: the finished shots enter clean instead of re-noised (needs a story latent generator trained with --latent-clean-context)." };
         var json = new Option<FileInfo?>("--json") { Description = "Where to write the results as JSON (default: eval-long.json in the pipeline folder's .work/)." };
         var command = new Command("eval-long", "Evaluate long videos on Shapes World stories: per-shot text-following, identity, continuity, drift.")
         {
-            pipeline, stories, shots, seed, steps, guidance, context, latentContext, cleanLatentContext, cleanSemanticContext, split, baseline, storySemantics, json,
+            pipeline, stories, shots, seed, steps, guidance, context, latentContext, cleanLatentContext, cleanSemanticContext, joint, split, baseline, storySemantics, json,
         };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(pipeline)!.FullName, parse.GetValue(stories),
-            parse.GetValue(shots), new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(context), parse.GetValue(latentContext), parse.GetValue(cleanLatentContext), parse.GetValue(cleanSemanticContext)), parse.GetValue(split)!, parse.GetValue(baseline), parse.GetValue(storySemantics),
+            parse.GetValue(shots), new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(context), parse.GetValue(latentContext), parse.GetValue(cleanLatentContext), parse.GetValue(cleanSemanticContext), parse.GetValue(joint)), parse.GetValue(split)!, parse.GetValue(baseline), parse.GetValue(storySemantics),
             parse.GetValue(json)?.FullName, cancellation)));
         return command;
     }
@@ -59,6 +60,7 @@ internal static class EvalLongCommand
         if (shots < 1) throw new CliUsageException($"--shots must be at least 1, found {shots}.");
         LongVideoOptionChecks.Validate(sampling);
         using var components = PipelineComponents.Load(folder);
+        sampling = sampling.ResolvedFor(components.Manifest);                                   // the folder's default stage-1 sampling, named in the label and JSON
         await using var services = new ServiceCollection().AddSemanticGenMedia().BuildServiceProvider();
         var writer = services.GetRequiredService<IVideoWriter>();
         var runs = new List<(string Name, ILongVideoPipeline Pipeline)> { ("long (shared semantic plan, shifted windows)" + LongVideoOptionChecks.RolloutLabel(sampling), new LongVideoPipeline(components, writer)) };

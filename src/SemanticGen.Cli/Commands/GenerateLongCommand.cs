@@ -28,6 +28,7 @@ internal static class GenerateLongCommand
         var guidance = new Option<double?>("--guidance") { Description = "Classifier-free guidance weight (default: the pipeline's)." };
         var context = new Option<int?>("--semantic-context") { Description = "Sample stage 1 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
         var latentContext = new Option<int?>("--latent-context") { Description = "Sample stage 2 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
+        var joint = new Option<bool>("--joint") { Description = "Sample both stages over all shots at once (the paper's method), instead of the folder's default stage-1 rollout (pipeline.json stories.semanticContext)." };
         var cleanSemanticContext = new Option<bool>("--clean-semantic-context") { Description = "With --semantic-context: the finished shots enter clean instead of re-noised (needs a story semantic generator trained with --semantic-clean-context)." };
         var cleanLatentContext = new Option<bool>("--clean-latent-context") { Description = "With --latent-context: the finished shots enter clean instead of re-noised (needs a story latent generator trained with --latent-clean-context)." };
         var planOnly = new Option<bool>("--plan-only") { Description = "Print the shot plan as JSON and exit." };
@@ -35,11 +36,11 @@ internal static class GenerateLongCommand
         var model = new Option<string?>("--planner-model") { Description = "The chat model id for --planner-endpoint." };
         var command = new Command("generate-long", "Generate a long video (one shot per planned step, back to back) from a story outline.")
         {
-            outline, output, pipeline, seed, steps, guidance, context, latentContext, cleanLatentContext, cleanSemanticContext, planOnly, endpoint, model,
+            outline, output, pipeline, seed, steps, guidance, context, latentContext, cleanLatentContext, cleanSemanticContext, joint, planOnly, endpoint, model,
         };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(
             parse.GetValue(outline)!.FullName, parse.GetValue(output)?.FullName, parse.GetValue(pipeline)!.FullName,
-            new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(context), parse.GetValue(latentContext), parse.GetValue(cleanLatentContext), parse.GetValue(cleanSemanticContext)), parse.GetValue(planOnly),
+            new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(context), parse.GetValue(latentContext), parse.GetValue(cleanLatentContext), parse.GetValue(cleanSemanticContext), parse.GetValue(joint)), parse.GetValue(planOnly),
             parse.GetValue(endpoint), parse.GetValue(model), cancellation)));
         return command;
     }
@@ -89,6 +90,8 @@ internal static class GenerateLongCommand
         table.AddRow("video", Markup.Escape($"{video.VideoPath} ({video.Frames} frames, {video.Width}×{video.Height}, {video.Fps:0.##} fps)"));
         table.AddRow("contact sheet", Markup.Escape(video.ContactSheetPath ?? "none"));
         table.AddRow("seed", request.Seed.ToString(CultureInfo.InvariantCulture));
+        var sampling = LongVideoOptionChecks.RolloutLabel(request.ResolvedFor(components.Manifest)).Trim().Trim('[', ']');
+        table.AddRow("sampling", Markup.Escape(sampling.Length == 0 ? "both stages over all shots at once" : sampling));
         table.AddRow("time", $"{video.Elapsed.TotalSeconds:0.0} s");
         table.AddRow("peak RSS", $"{PeakMemory.ResidentMiB():0} MiB");
         AnsiConsole.Write(table);

@@ -10,6 +10,8 @@ internal static class LongVideoOptionChecks
         if (request.Steps is < 1) throw new CliUsageException($"--steps must be at least 1, found {request.Steps}.");
         if (request.SemanticContext is < 0) throw new CliUsageException($"--semantic-context must be 0 or more, found {request.SemanticContext}.");
         if (request.LatentContext is < 0) throw new CliUsageException($"--latent-context must be 0 or more, found {request.LatentContext}.");
+        if (request.Joint && (request.SemanticContext is not null || request.LatentContext is not null))
+            throw new CliUsageException("--joint and --semantic-context / --latent-context exclude each other.");
         if (request.CleanLatentContext && request.LatentContext is null)
             throw new CliUsageException("--clean-latent-context needs --latent-context K (stage 2 shot by shot).");
         if (request.CleanSemanticContext && request.SemanticContext is null)

@@ -51,13 +51,20 @@ public sealed record SamplingDefaults(int Steps = 25, double Guidance = 3.0, dou
 /// stage-2 rollout with clean context (<c>--clean-latent-context</c>), 0 (folders trained before it) does not.
 /// </param>
 /// <param name="SemanticCleanContextTrained">The same for the semantic generator and <c>--clean-semantic-context</c>.</param>
+/// <param name="SemanticContext">
+/// How the long-video pipeline samples stage 1 unless a request says otherwise: null, jointly over all shots (the paper's
+/// method); K ≥ 0, shot by shot with K context shots (<c>LongVideoRequest.ResolvedFor</c>).
+/// </param>
+/// <param name="CleanSemanticContext">With <paramref name="SemanticContext"/>: the context shots enter clean (needs <paramref name="SemanticCleanContextTrained"/> &gt; 0).</param>
 public sealed record StoryGenerators(
     string SemanticGeneratorFile = "story_semantic_generator.safetensors",
     string LatentGeneratorFile = "story_latent_generator.safetensors",
     int SemanticShotsTrained = 0,
     int LatentShotsTrained = 0,
     double LatentCleanContextTrained = 0,
-    double SemanticCleanContextTrained = 0);
+    double SemanticCleanContextTrained = 0,
+    int? SemanticContext = null,
+    bool CleanSemanticContext = false);
 
 /// <summary>
 /// <c>pipeline.json</c>: every component's configuration and file, the sampling defaults and the training facts a
@@ -169,6 +176,9 @@ public sealed record PipelineManifest
         Require(Stories is null || (Stories.SemanticGeneratorFile.Length > 0 && Stories.LatentGeneratorFile.Length > 0
                 && Stories.SemanticGeneratorFile != SemanticGeneratorFile && Stories.LatentGeneratorFile != LatentGeneratorFile),
             "stories needs its own semanticGeneratorFile and latentGeneratorFile, different from the short generators' files.");
+        Require(Stories is null || Stories.SemanticContext is null or >= 0, $"stories.semanticContext must be 0 or more (or absent for joint sampling), found {Stories?.SemanticContext}.");
+        Require(Stories is null || !Stories.CleanSemanticContext || (Stories.SemanticContext is not null && Stories.SemanticCleanContextTrained > 0),
+            "stories.cleanSemanticContext needs stories.semanticContext and a story semantic generator trained with clean context (stories.semanticCleanContextTrained > 0).");
         Require(Sampling.Steps >= 1 && Sampling.Guidance >= 0 && Sampling.SemanticNoise is >= 0 and <= 1,
             $"sampling defaults out of range: {Sampling}.");
         return this;

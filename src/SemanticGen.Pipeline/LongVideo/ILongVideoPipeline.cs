@@ -11,10 +11,24 @@ namespace SemanticGen.Pipeline.LongVideo;
 /// (<see cref="SemanticRollout"/>). <paramref name="LatentContext"/> the same for stage 2 (<see cref="LatentRollout"/>);
 /// with <paramref name="CleanLatentContext"/> its context shots enter clean rather than re-noised (needs a story latent
 /// generator trained with clean context, and a latent context); <paramref name="CleanSemanticContext"/> the same for stage 1.
+/// A request that names no semantic context takes the folder's default (<see cref="StoryGenerators.SemanticContext"/>,
+/// see <see cref="ResolvedFor"/>) unless <paramref name="Joint"/> asks for joint sampling of both stages.
 /// </summary>
 public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? Guidance = null, int? SemanticContext = null, int? LatentContext = null,
-    bool CleanLatentContext = false, bool CleanSemanticContext = false)
+    bool CleanLatentContext = false, bool CleanSemanticContext = false, bool Joint = false)
 {
+    /// <summary>
+    /// This request with the folder's default stage-1 sampling filled in: unchanged when it names a semantic context, asks
+    /// for <see cref="Joint"/> sampling, or the folder has no default; else the folder's context and clean flag.
+    /// </summary>
+    public LongVideoRequest ResolvedFor(PipelineManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return Joint || SemanticContext is not null || manifest.Stories?.SemanticContext is not int context
+            ? this
+            : this with { SemanticContext = context, CleanSemanticContext = manifest.Stories.CleanSemanticContext };
+    }
+
     /// <summary>The Euler steps and guidance weight to sample with: this request's where set, else <paramref name="manifest"/>'s.</summary>
     public (int Steps, double Guidance) SamplingOf(PipelineManifest manifest)
     {
@@ -57,6 +71,8 @@ internal static class LongVideoWriting
             throw new ArgumentOutOfRangeException(nameof(request), request.LatentContext, "the latent context (shots each shot attends to) must be 0 or more.");
         if (request.CleanLatentContext && request.LatentContext is null)
             throw new ArgumentException("clean latent context needs a latent context (stage 2 shot by shot).", nameof(request));
+        if (request.Joint && (request.SemanticContext is not null || request.LatentContext is not null))
+            throw new ArgumentException("joint sampling and a semantic or latent context exclude each other.", nameof(request));
         if (request.CleanSemanticContext && request.SemanticContext is null)
             throw new ArgumentException("clean semantic context needs a semantic context (stage 1 shot by shot).", nameof(request));
         if (request.CleanLatentContext && manifest is not null)

@@ -27,17 +27,19 @@ public sealed class LongVideoPipeline(PipelineComponents components, IVideoWrite
 
     /// <inheritdoc />
     public IEnumerable<Tensor> Shots(IReadOnlyList<string> prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress = null) =>
-        ShotsOf(LongVideoWriting.ValidatedPrompts(prompts, request, components.Manifest), request, progress); // 1 validate (eagerly, before the lazy part)
+        ShotsOf(LongVideoWriting.ValidatedPrompts(prompts, request.ResolvedFor(components.Manifest), components.Manifest), request, progress); // 1 validate (eagerly, before the lazy part)
 
     private IEnumerable<Tensor> ShotsOf(string[] prompts, LongVideoRequest request, IProgress<GenerationProgress>? progress) =>
         ShotDecoder.StreamShots(components, () => Latents(components, prompts, request, progress), prompts.Length, progress); // 2–4, then 5 shot by shot; 6 the caller streams
 
-    /// <summary>Steps 2–4: the normalised VAE latents (1, z, S·F, h, w) of all shots.</summary>
+    /// <summary>Steps 2–4: the normalised VAE latents (1, z, S·F, h, w) of all shots, sampled as <paramref name="request"/> resolved for the folder says.</summary>
     public static Tensor Latents(PipelineComponents components, IReadOnlyList<string> prompts, LongVideoRequest request,
         IProgress<GenerationProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(components);
+        ArgumentNullException.ThrowIfNull(request);
         var manifest = components.Manifest;
+        request = request.ResolvedFor(manifest);
         var (steps, guidance) = request.SamplingOf(manifest);
         lock (components)
         {

@@ -45,6 +45,13 @@ public sealed record ShapesStoryOptions
     /// </summary>
     public double SemanticCleanContext { get; init; }
 
+    /// <summary>
+    /// The weights story stage 1 starts from; null = the folder's short semantic generator. A folder's own
+    /// <c>story_semantic_generator.safetensors</c> continues its story stage 1 (with a re-run of that stage). Not part of
+    /// the recorded identity: the stage's checkpoint hash covers the file's content.
+    /// </summary>
+    public string? SemanticInitFrom { get; init; }
+
     public long LatentSteps { get; init; } = 3000;
     public int LatentBatch { get; init; } = 2;
 

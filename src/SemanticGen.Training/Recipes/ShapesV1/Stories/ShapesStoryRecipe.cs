@@ -40,7 +40,8 @@ public static class ShapesStoryRecipe
         var work = Path.Combine(folder, ShapesV1Recipe.WorkFolder);
         Directory.CreateDirectory(work);
         var files = new StoryGenerators(SemanticShotsTrained: options.SemanticMaxShots, LatentShotsTrained: options.LatentShots,
-            LatentCleanContextTrained: options.LatentCleanContext, SemanticCleanContextTrained: options.SemanticCleanContext);
+            LatentCleanContextTrained: options.LatentCleanContext, SemanticCleanContextTrained: options.SemanticCleanContext,
+            SemanticContext: DefaultSemanticContext(options), CleanSemanticContext: options.SemanticCleanContext > 0);
         var cache = Path.Combine(work, ShapesStoryCache.FileName);
 
         if (!ShapesV1Recipe.IsDone(manifest, "story-cache"))
@@ -77,9 +78,12 @@ public static class ShapesStoryRecipe
             using var data = ShapesStoryData.Load(semanticCache, components);
             using var targets = ShapesStoryStages.SemanticTargets(components, data);
             using var generator = new SemanticGenerator(manifest.SemanticGenerator, manifest.Compressor.TokenDim);
-            PipelineComponents.LoadInto(generator, Path.Combine(folder, manifest.SemanticGeneratorFile)); // start from the short model
+            var init = options.SemanticInitFrom ?? Path.Combine(folder, manifest.SemanticGeneratorFile);   // default: the short model
+            if (!File.Exists(init))
+                throw new FileNotFoundException($"--semantic-init-from: {init} does not exist.", init);
+            PipelineComponents.LoadInto(generator, init);
             var plan = new StagePlan("story-semantic", options.SemanticSteps, options.SemanticLearningRate, options.CheckpointEvery, options.EmaDecay,
-                options.Seed + 11, ShapesV1Recipe.Hash("story-semantic", identity, FileHash.Of(Path.Combine(folder, manifest.SemanticGeneratorFile)), FileHash.Of(semanticCache)));
+                options.Seed + 11, ShapesV1Recipe.Hash("story-semantic", identity, FileHash.Of(init), FileHash.Of(semanticCache)));
             var result = StageTraining.Run(plan, work, generator,
                 ShapesStoryStages.SemanticStep(generator, components, data, targets, options.Seed + 11, options.SemanticBatch, options.SemanticMaxShots, options.TextDropout,
                     options.SemanticCleanContext),
@@ -89,9 +93,14 @@ public static class ShapesStoryRecipe
             // stories entry; it must then describe the new weights.
             var described = manifest.Stories is null ? manifest : manifest with
             {
-                Stories = manifest.Stories with { SemanticShotsTrained = options.SemanticMaxShots, SemanticCleanContextTrained = options.SemanticCleanContext },
+                Stories = manifest.Stories with
+                {
+                    SemanticShotsTrained = options.SemanticMaxShots, SemanticCleanContextTrained = options.SemanticCleanContext,
+                    SemanticContext = DefaultSemanticContext(options), CleanSemanticContext = options.SemanticCleanContext > 0,
+                },
             };
-            manifest = ShapesV1Recipe.MarkDone(folder, described, "story-semantic", ShapesV1Recipe.Describe(result));
+            manifest = ShapesV1Recipe.MarkDone(folder, described, "story-semantic",
+                ShapesV1Recipe.Describe(result) + (options.SemanticInitFrom is null ? "" : $", from {Path.GetFileName(init)}"));
         }
 
         if (!ShapesV1Recipe.IsDone(manifest, "story-latent"))
@@ -114,6 +123,14 @@ public static class ShapesStoryRecipe
     }
 
     /// <summary>
+    /// How the long-video pipeline samples stage 1 by default after this recipe: a story semantic generator trained with
+    /// clean context continues finished shots, shot by shot with the most context it trained on (K = max shots − 1); one
+    /// trained without it samples all shots at once (null).
+    /// </summary>
+    public static int? DefaultSemanticContext(ShapesStoryOptions options) =>
+        options.SemanticCleanContext > 0 ? options.SemanticMaxShots - 1 : null;
+
+    /// <summary>
     /// The options as recorded in the manifest; a re-run must match them except the step counts and checkpoint interval.
     /// <see cref="ShapesStoryOptions.SemanticStories"/> is left out when it names the story cache's own count (what every
     /// folder trained before the option existed did), so those folders resume with <c>--semantic-stories</c> equal to
@@ -123,6 +140,7 @@ public static class ShapesStoryRecipe
     public static string Identity(ShapesStoryOptions options)
     {
         var identity = JsonSerializer.SerializeToNode(options with { SemanticSteps = 0, LatentSteps = 0, CheckpointEvery = 0 })!.AsObject();
+        identity.Remove(nameof(ShapesStoryOptions.SemanticInitFrom));
         if (options.SemanticStories is null || options.SemanticStories == options.Stories) identity.Remove(nameof(ShapesStoryOptions.SemanticStories));
         if (options.LatentCleanContext == 0) identity.Remove(nameof(ShapesStoryOptions.LatentCleanContext));
         if (options.SemanticCleanContext == 0) identity.Remove(nameof(ShapesStoryOptions.SemanticCleanContext));
