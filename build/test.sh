@@ -3,6 +3,9 @@
 # "N passed, N failed[, N skipped]" last. Exit code 0 only when nothing failed.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# oneDNN's AVX-512 convolution backward gives NaN or run-to-run different gradients on this project's AMD EPYC (Zen 4)
+# machines (measured: the VAE training test failed 2 of 3 runs, passed 4 of 4 capped); cap it at AVX2 unless the caller chose.
+export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}" DNNL_MAX_CPU_ISA="${DNNL_MAX_CPU_ISA:-AVX2}"
 "$root/build/setup.sh" --all || { echo "0 passed, 1 failed"; exit 1; }
 log="$root/.build/test.log"
 start=$(date +%s)
