@@ -3,9 +3,10 @@
 # "N passed, N failed[, N skipped]" last. Exit code 0 only when nothing failed.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# oneDNN's AVX-512 convolution backward gives NaN or run-to-run different gradients on this project's AMD EPYC (Zen 4)
-# machines (measured: the VAE training test failed 2 of 3 runs, passed 4 of 4 capped); cap it at AVX2 unless the caller chose.
-export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}" DNNL_MAX_CPU_ISA="${DNNL_MAX_CPU_ISA:-AVX2}"
+# oneDNN's convolution backward gives NaN or run-to-run different gradients on this project's AMD EPYC (Zen 4, AVX-512)
+# machines. Measured on the VAE decoder-refinement test: uncapped and capped at AVX2 it failed 2 of 3 runs; capped at
+# SSE4.1 it passed 6 of 6 (and the VAE training test 3 of 3). So cap it at SSE4.1 unless the caller chose.
+export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-SSE41}" DNNL_MAX_CPU_ISA="${DNNL_MAX_CPU_ISA:-SSE41}"
 "$root/build/setup.sh" --all || { echo "0 passed, 1 failed"; exit 1; }
 log="$root/.build/test.log"
 start=$(date +%s)
