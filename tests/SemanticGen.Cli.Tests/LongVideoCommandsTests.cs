@@ -86,6 +86,25 @@ public sealed class LongVideoCommandsTests
         Directory.EnumerateFileSystemEntries(folder.Path).Should().Equal(outline);
     }
 
+    [Theory]
+    [InlineData("eval-long")]
+    [InlineData("generate-long")]
+    public async Task Joint_sampling_with_a_context_is_refused_by_name_before_a_pipeline_is_loaded(string command)
+    {
+        using var folder = new TempFolder();
+        var outline = folder.File("story.txt");
+        await File.WriteAllTextAsync(outline, Outline, TestContext.Current.CancellationToken);
+        string[] args = command == "eval-long"
+            ? ["eval-long", "--pipeline", folder.File("none"), "--json", folder.File("e.json"), "--joint", "--semantic-context", "2"]
+            : ["generate-long", "--outline", outline, "--out", folder.File("story.mp4"), "--pipeline", folder.File("none"), "--joint", "--latent-context", "1"];
+
+        var result = await CliProcess.RunAsync(args);
+
+        result.ExitCode.Should().Be(2, result.All);
+        result.StdErr.Should().Contain("--joint and --semantic-context / --latent-context exclude each other");
+        Directory.EnumerateFileSystemEntries(folder.Path).Should().Equal(outline);
+    }
+
     [Fact]
     public async Task Eval_long_refuses_a_clean_latent_context_on_a_folder_not_trained_for_it()
     {
