@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SemanticGen.Cli.Commands;
 
 namespace SemanticGen.Cli.Tests;
 
@@ -37,5 +38,35 @@ public sealed class HelpTests
             foreach (var leaf in Leaves(child, path))
                 yield return leaf;
         }
+    }
+}
+
+public sealed class LongVideoSamplingOptionsTests
+{
+    [Theory]
+    [InlineData("generate-long")]
+    [InlineData("eval-long")]
+    public void Both_long_video_commands_take_every_shared_sampling_option(string name)
+    {
+        var command = SemanticGenCommand.Build().Subcommands.Single(c => c.Name == name);
+
+        command.Options.Select(o => o.Name).Should().Contain(new LongVideoSamplingOptions().All.Select(o => o.Name))
+            .And.Contain(["--steps", "--guidance", "--semantic-context", "--latent-context", "--clean-latent-context", "--clean-semantic-context", "--joint"]);
+    }
+
+    [Fact]
+    public void The_shared_options_read_into_the_request_they_name_and_leave_the_rest_to_the_folder()
+    {
+        var sampling = new LongVideoSamplingOptions();
+        var command = new Command("x");
+        foreach (var option in sampling.All) command.Add(option);
+
+        var named = sampling.Read(command.Parse(["--steps", "4", "--guidance", "2.5", "--semantic-context", "3", "--clean-semantic-context",
+            "--latent-context", "1", "--clean-latent-context"]), seed: 9);
+        var none = sampling.Read(command.Parse([]), seed: 9);
+
+        named.Should().Be(new Pipeline.LongVideo.LongVideoRequest(9, 4, 2.5, 3, 1, CleanLatentContext: true, CleanSemanticContext: true));
+        none.Should().Be(new Pipeline.LongVideo.LongVideoRequest(9), "unnamed contexts stay null so the folder's defaults apply");
+        sampling.Read(command.Parse(["--joint"]), 0).Joint.Should().BeTrue();
     }
 }

@@ -17,7 +17,7 @@ public sealed class CleanContextTests(ShotRolloutTests.RandomStageOneFixture pip
     private static readonly string[] Prompts = ["a red circle moves right on a gray background", "a red circle moves down on a gray background"];
 
     [Fact]
-    public void A_request_takes_the_folders_default_stage_1_sampling_unless_it_names_its_own_or_asks_for_joint()
+    public void A_request_takes_the_folders_default_sampling_of_each_stage_unless_it_names_its_own_or_asks_for_joint()
     {
         var manifest = pipeline.Components.Manifest;
         var withDefault = manifest with { Stories = new StoryGenerators(SemanticCleanContextTrained: 0.5, SemanticContext: 7, CleanSemanticContext: true) };
@@ -28,6 +28,15 @@ public sealed class CleanContextTests(ShotRolloutTests.RandomStageOneFixture pip
         (plain with { SemanticContext = 2 }).ResolvedFor(withDefault).Should().Be(plain with { SemanticContext = 2 }, "a named context is taken as it is");
         var joint = new LongVideoRequest(Seed: 4, Joint: true);
         joint.ResolvedFor(withDefault).Should().Be(joint);
+
+        var bothDefaults = manifest with { Stories = withDefault.Stories! with { LatentCleanContextTrained = 0.5, LatentContext = 1, CleanLatentContext = true } };
+        var none = new LongVideoRequest(Seed: 4);
+        none.ResolvedFor(bothDefaults).Should().Be(none with { SemanticContext = 7, CleanSemanticContext = true, LatentContext = 1, CleanLatentContext = true });
+        plain.ResolvedFor(bothDefaults).Should().Be(plain with { SemanticContext = 7, CleanSemanticContext = true },
+            "the request's own latent context (re-noised) stands, the semantic default still applies");
+        (none with { SemanticContext = 2 }).ResolvedFor(bothDefaults).Should().Be(none with { SemanticContext = 2, LatentContext = 1, CleanLatentContext = true },
+            "each stage resolves on its own");
+        joint.ResolvedFor(bothDefaults).Should().Be(joint);
         var long_ = new LongVideoPipeline(pipeline.Components, null!);
         FluentActions.Invoking(() => long_.Shots(Prompts, joint with { LatentContext = 1 }))
             .Should().Throw<ArgumentException>().WithMessage("*joint sampling and a semantic or latent context exclude each other*");

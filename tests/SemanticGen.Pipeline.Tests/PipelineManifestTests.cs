@@ -50,6 +50,18 @@ public sealed class PipelineManifestTests
             .WithMessage("*stories.cleanSemanticContext needs stories.semanticContext*");
         (manifest with { Stories = new StoryGenerators(SemanticCleanContextTrained: 0.5, SemanticContext: 7, CleanSemanticContext: true) })
             .Validated("pipeline.json").Stories!.SemanticContext.Should().Be(7);
+
+        var negativeLatentContext = manifest with { Stories = new StoryGenerators(LatentContext: -1) };
+        FluentActions.Invoking(() => negativeLatentContext.Validated("pipeline.json")).Should().Throw<InvalidDataException>()
+            .WithMessage("*stories.latentContext must be 0 or more*-1*");
+        var cleanLatentUntrained = manifest with { Stories = new StoryGenerators(LatentContext: 1, CleanLatentContext: true) };
+        FluentActions.Invoking(() => cleanLatentUntrained.Validated("pipeline.json")).Should().Throw<InvalidDataException>()
+            .WithMessage("*stories.cleanLatentContext needs*latentCleanContextTrained > 0*");
+        var cleanLatentWithoutContext = manifest with { Stories = new StoryGenerators(LatentCleanContextTrained: 0.5, CleanLatentContext: true) };
+        FluentActions.Invoking(() => cleanLatentWithoutContext.Validated("pipeline.json")).Should().Throw<InvalidDataException>()
+            .WithMessage("*stories.cleanLatentContext needs stories.latentContext*");
+        (manifest with { Stories = new StoryGenerators(LatentCleanContextTrained: 0.5, LatentContext: 1, CleanLatentContext: true) })
+            .Validated("pipeline.json").Stories!.LatentContext.Should().Be(1);
     }
 
     [Fact]

@@ -121,6 +121,8 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
         manifest.Stories.SemanticCleanContextTrained.Should().Be(1);
         manifest.Stories.SemanticContext.Should().Be(Tiny.SemanticMaxShots - 1, "a folder trained for clean context samples stage 1 that way by default");
         manifest.Stories.CleanSemanticContext.Should().BeTrue();
+        manifest.Stories.LatentContext.Should().Be(1, "a folder trained for clean context samples stage 2 shot by shot after the one clean shot it trained with");
+        manifest.Stories.CleanLatentContext.Should().BeTrue();
         manifest.Training[ShapesStoryRecipe.IdentityKey].Should().Contain("\"LatentCleanContext\":1").And.Contain("\"SemanticCleanContext\":1");
         PipelineManifest.Read(folder.Path).Stories!.LatentCleanContextTrained.Should().Be(1, "pipeline.json keeps it");
         PipelineManifest.Read(folder.Path).Stories!.SemanticCleanContextTrained.Should().Be(1, "pipeline.json keeps it");
@@ -134,14 +136,17 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
             cleanPlan.narrow(1, n, n).equal(renoisedPlan.narrow(1, n, n)).all().item<bool>().Should().BeFalse("shot 2 sees shot 1 clean");
         }
 
-        // The folder's default stage-1 sampling: a request that names none samples as the folder says, --joint as before.
+        // The folder's default sampling of both stages: a request that names none samples as the folder says, --joint as before.
         (manifest with { Stories = manifest.Stories with { SemanticContext = 1, CleanSemanticContext = true } }).Write(folder.Path);
         using (var defaults = PipelineComponents.Load(folder.Path))
         {
             using var byDefault = LongVideoPipeline.Latents(defaults, Prompts, new LongVideoRequest(3, Steps: 2));
-            using var named = LongVideoPipeline.Latents(defaults, Prompts, new LongVideoRequest(3, Steps: 2, SemanticContext: 1, CleanSemanticContext: true));
+            using var named = LongVideoPipeline.Latents(defaults, Prompts,
+                new LongVideoRequest(3, Steps: 2, SemanticContext: 1, CleanSemanticContext: true, LatentContext: 1, CleanLatentContext: true));
+            using var renoisedStage2 = LongVideoPipeline.Latents(defaults, Prompts, new LongVideoRequest(3, Steps: 2, LatentContext: 1));
             using var joint = LongVideoPipeline.Latents(defaults, Prompts, new LongVideoRequest(3, Steps: 2, Joint: true));
             byDefault.equal(named).all().item<bool>().Should().BeTrue();
+            byDefault.equal(renoisedStage2).all().item<bool>().Should().BeFalse("a named latent context is taken as it is, here re-noised");
             byDefault.equal(joint).all().item<bool>().Should().BeFalse("joint sampling ignores the folder's rollout");
         }
         using var clean = LongVideoPipeline.Latents(components, Prompts, new LongVideoRequest(3, Steps: 2, LatentContext: 1, CleanLatentContext: true));

@@ -25,23 +25,18 @@ internal static class EvalLongCommand
         var stories = new Option<int>("--stories") { Description = "Stories to generate (story i is drawn and generated with seed + i).", DefaultValueFactory = _ => 4 };
         var shots = new Option<int>("--shots") { Description = "Shots per story (30 ≈ 60 s).", DefaultValueFactory = _ => 30 };
         var seed = new Option<long>("--seed") { Description = "Seed of the first story.", DefaultValueFactory = _ => 0 };
-        var steps = new Option<int?>("--steps") { Description = "Euler steps per generator (default: the pipeline's)." };
-        var guidance = new Option<double?>("--guidance") { Description = "Guidance weight (default: the pipeline's)." };
+        var sampling = new LongVideoSamplingOptions();
         var split = new Option<string>("--split") { Description = "Story subjects and motions from: train (default), holdout or all.", DefaultValueFactory = _ => "train" };
         var baseline = new Option<bool>("--baseline") { Description = "Also evaluate the baseline that generates every shot alone with the short pipeline." };
         var storySemantics = new Option<bool>("--story-semantics") { Description = "Also evaluate stage 2 on the rendered story's semantic features instead of stage 1's plan (a diagnostic that splits errors between the stages)." };
-        var context = new Option<int?>("--semantic-context") { Description = "Sample stage 1 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
-        var latentContext = new Option<int?>("--latent-context") { Description = "Sample stage 2 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
-        var joint = new Option<bool>("--joint") { Description = "Sample both stages over all shots at once (the paper's method), instead of the folder's default stage-1 rollout (pipeline.json stories.semanticContext)." };
-        var cleanSemanticContext = new Option<bool>("--clean-semantic-context") { Description = "With --semantic-context: the finished shots enter clean instead of re-noised (needs a story semantic generator trained with --semantic-clean-context)." };
-        var cleanLatentContext = new Option<bool>("--clean-latent-context") { Description = "With --latent-context: the finished shots enter clean instead of re-noised (needs a story latent generator trained with --latent-clean-context)." };
         var json = new Option<FileInfo?>("--json") { Description = "Where to write the results as JSON (default: eval-long.json in the pipeline folder's .work/)." };
         var command = new Command("eval-long", "Evaluate long videos on Shapes World stories: per-shot text-following, identity, continuity, drift.")
         {
-            pipeline, stories, shots, seed, steps, guidance, context, latentContext, cleanLatentContext, cleanSemanticContext, joint, split, baseline, storySemantics, json,
+            pipeline, stories, shots, seed, split, baseline, storySemantics, json,
         };
+        foreach (var option in sampling.All) command.Add(option);
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(pipeline)!.FullName, parse.GetValue(stories),
-            parse.GetValue(shots), new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(context), parse.GetValue(latentContext), parse.GetValue(cleanLatentContext), parse.GetValue(cleanSemanticContext), parse.GetValue(joint)), parse.GetValue(split)!, parse.GetValue(baseline), parse.GetValue(storySemantics),
+            parse.GetValue(shots), sampling.Read(parse, parse.GetValue(seed)), parse.GetValue(split)!, parse.GetValue(baseline), parse.GetValue(storySemantics),
             parse.GetValue(json)?.FullName, cancellation)));
         return command;
     }
@@ -58,12 +53,12 @@ internal static class EvalLongCommand
         };
         if (stories < 1) throw new CliUsageException($"--stories must be at least 1, found {stories}.");
         if (shots < 1) throw new CliUsageException($"--shots must be at least 1, found {shots}.");
-        LongVideoOptionChecks.Validate(sampling);
+        LongVideoSamplingOptions.Validate(sampling);
         using var components = PipelineComponents.Load(folder);
-        sampling = sampling.ResolvedFor(components.Manifest);                                   // the folder's default stage-1 sampling, named in the label and JSON
+        sampling = sampling.ResolvedFor(components.Manifest);                                   // the folder's default sampling of each stage, named in the label and JSON
         await using var services = new ServiceCollection().AddSemanticGenMedia().BuildServiceProvider();
         var writer = services.GetRequiredService<IVideoWriter>();
-        var runs = new List<(string Name, ILongVideoPipeline Pipeline)> { ("long (shared semantic plan, shifted windows)" + LongVideoOptionChecks.RolloutLabel(sampling), new LongVideoPipeline(components, writer)) };
+        var runs = new List<(string Name, ILongVideoPipeline Pipeline)> { ("long (shared semantic plan, shifted windows)" + LongVideoSamplingOptions.RolloutLabel(sampling), new LongVideoPipeline(components, writer)) };
         if (baseline)
             runs.Add(("independent shots (baseline)", new IndependentShotsPipeline(components, writer)));
         if (storySemantics)

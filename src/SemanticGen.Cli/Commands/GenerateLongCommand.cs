@@ -24,23 +24,18 @@ internal static class GenerateLongCommand
         var output = new Option<FileInfo?>("--out") { Description = "The mp4 to write (a .png contact sheet beside it); required unless --plan-only." };
         var pipeline = new Option<DirectoryInfo>("--pipeline") { Description = "Pipeline folder.", DefaultValueFactory = _ => new DirectoryInfo(GenerateCommand.DefaultPipelineFolder()) };
         var seed = new Option<long>("--seed") { Description = "Seed (shot s draws the noise of a single clip of seed + s).", DefaultValueFactory = _ => 0 };
-        var steps = new Option<int?>("--steps") { Description = "Euler steps per generator (default: the pipeline's)." };
-        var guidance = new Option<double?>("--guidance") { Description = "Classifier-free guidance weight (default: the pipeline's)." };
-        var context = new Option<int?>("--semantic-context") { Description = "Sample stage 1 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
-        var latentContext = new Option<int?>("--latent-context") { Description = "Sample stage 2 shot by shot, each shot attending to this many shots before it (default: all shots at once)." };
-        var joint = new Option<bool>("--joint") { Description = "Sample both stages over all shots at once (the paper's method), instead of the folder's default stage-1 rollout (pipeline.json stories.semanticContext)." };
-        var cleanSemanticContext = new Option<bool>("--clean-semantic-context") { Description = "With --semantic-context: the finished shots enter clean instead of re-noised (needs a story semantic generator trained with --semantic-clean-context)." };
-        var cleanLatentContext = new Option<bool>("--clean-latent-context") { Description = "With --latent-context: the finished shots enter clean instead of re-noised (needs a story latent generator trained with --latent-clean-context)." };
+        var sampling = new LongVideoSamplingOptions();
         var planOnly = new Option<bool>("--plan-only") { Description = "Print the shot plan as JSON and exit." };
         var endpoint = new Option<string?>("--planner-endpoint") { Description = "OpenAI-compatible base URL (e.g. http://localhost:11434/v1) to plan with a chat model instead of the offline planner." };
         var model = new Option<string?>("--planner-model") { Description = "The chat model id for --planner-endpoint." };
         var command = new Command("generate-long", "Generate a long video (one shot per planned step, back to back) from a story outline.")
         {
-            outline, output, pipeline, seed, steps, guidance, context, latentContext, cleanLatentContext, cleanSemanticContext, joint, planOnly, endpoint, model,
+            outline, output, pipeline, seed, planOnly, endpoint, model,
         };
+        foreach (var option in sampling.All) command.Add(option);
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(
             parse.GetValue(outline)!.FullName, parse.GetValue(output)?.FullName, parse.GetValue(pipeline)!.FullName,
-            new LongVideoRequest(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(context), parse.GetValue(latentContext), parse.GetValue(cleanLatentContext), parse.GetValue(cleanSemanticContext), parse.GetValue(joint)), parse.GetValue(planOnly),
+            sampling.Read(parse, parse.GetValue(seed)), parse.GetValue(planOnly),
             parse.GetValue(endpoint), parse.GetValue(model), cancellation)));
         return command;
     }
@@ -49,7 +44,7 @@ internal static class GenerateLongCommand
         string? endpoint, string? model, CancellationToken cancellation)
     {
         if (!File.Exists(outlinePath)) throw new CliUsageException($"--outline: file not found: {outlinePath}");
-        LongVideoOptionChecks.Validate(request);
+        LongVideoSamplingOptions.Validate(request);
         if (!planOnly && (output is null || !output.EndsWith(".mp4", StringComparison.OrdinalIgnoreCase)))
             throw new CliUsageException($"--out must name an .mp4 file, found '{output}'.");
         var options = endpoint is null
@@ -90,7 +85,7 @@ internal static class GenerateLongCommand
         table.AddRow("video", Markup.Escape($"{video.VideoPath} ({video.Frames} frames, {video.Width}×{video.Height}, {video.Fps:0.##} fps)"));
         table.AddRow("contact sheet", Markup.Escape(video.ContactSheetPath ?? "none"));
         table.AddRow("seed", request.Seed.ToString(CultureInfo.InvariantCulture));
-        var sampling = LongVideoOptionChecks.RolloutLabel(request.ResolvedFor(components.Manifest)).Trim().Trim('[', ']');
+        var sampling = LongVideoSamplingOptions.RolloutLabel(request.ResolvedFor(components.Manifest)).Trim().Trim('[', ']');
         table.AddRow("sampling", Markup.Escape(sampling.Length == 0 ? "both stages over all shots at once" : sampling));
         table.AddRow("time", $"{video.Elapsed.TotalSeconds:0.0} s");
         table.AddRow("peak RSS", $"{PeakMemory.ResidentMiB():0} MiB");

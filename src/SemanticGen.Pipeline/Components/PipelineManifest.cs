@@ -56,6 +56,8 @@ public sealed record SamplingDefaults(int Steps = 25, double Guidance = 3.0, dou
 /// method); K ≥ 0, shot by shot with K context shots (<c>LongVideoRequest.ResolvedFor</c>).
 /// </param>
 /// <param name="CleanSemanticContext">With <paramref name="SemanticContext"/>: the context shots enter clean (needs <paramref name="SemanticCleanContextTrained"/> &gt; 0).</param>
+/// <param name="LatentContext">The same as <paramref name="SemanticContext"/> for stage 2: null, all shots at once with shifted windows; K ≥ 0, shot by shot.</param>
+/// <param name="CleanLatentContext">With <paramref name="LatentContext"/>: the context shots enter clean (needs <paramref name="LatentCleanContextTrained"/> &gt; 0).</param>
 public sealed record StoryGenerators(
     string SemanticGeneratorFile = "story_semantic_generator.safetensors",
     string LatentGeneratorFile = "story_latent_generator.safetensors",
@@ -64,7 +66,9 @@ public sealed record StoryGenerators(
     double LatentCleanContextTrained = 0,
     double SemanticCleanContextTrained = 0,
     int? SemanticContext = null,
-    bool CleanSemanticContext = false);
+    bool CleanSemanticContext = false,
+    int? LatentContext = null,
+    bool CleanLatentContext = false);
 
 /// <summary>
 /// <c>pipeline.json</c>: every component's configuration and file, the sampling defaults and the training facts a
@@ -179,6 +183,9 @@ public sealed record PipelineManifest
         Require(Stories is null || Stories.SemanticContext is null or >= 0, $"stories.semanticContext must be 0 or more (or absent for joint sampling), found {Stories?.SemanticContext}.");
         Require(Stories is null || !Stories.CleanSemanticContext || (Stories.SemanticContext is not null && Stories.SemanticCleanContextTrained > 0),
             "stories.cleanSemanticContext needs stories.semanticContext and a story semantic generator trained with clean context (stories.semanticCleanContextTrained > 0).");
+        Require(Stories is null || Stories.LatentContext is null or >= 0, $"stories.latentContext must be 0 or more (or absent for shifted windows over all shots), found {Stories?.LatentContext}.");
+        Require(Stories is null || !Stories.CleanLatentContext || (Stories.LatentContext is not null && Stories.LatentCleanContextTrained > 0),
+            "stories.cleanLatentContext needs stories.latentContext and a story latent generator trained with clean context (stories.latentCleanContextTrained > 0).");
         Require(Sampling.Steps >= 1 && Sampling.Guidance >= 0 && Sampling.SemanticNoise is >= 0 and <= 1,
             $"sampling defaults out of range: {Sampling}.");
         return this;

@@ -11,22 +11,28 @@ namespace SemanticGen.Pipeline.LongVideo;
 /// (<see cref="SemanticRollout"/>). <paramref name="LatentContext"/> the same for stage 2 (<see cref="LatentRollout"/>);
 /// with <paramref name="CleanLatentContext"/> its context shots enter clean rather than re-noised (needs a story latent
 /// generator trained with clean context, and a latent context); <paramref name="CleanSemanticContext"/> the same for stage 1.
-/// A request that names no semantic context takes the folder's default (<see cref="StoryGenerators.SemanticContext"/>,
-/// see <see cref="ResolvedFor"/>) unless <paramref name="Joint"/> asks for joint sampling of both stages.
+/// A request that names no semantic (latent) context takes the folder's default (<see cref="StoryGenerators.SemanticContext"/>,
+/// <see cref="StoryGenerators.LatentContext"/>, see <see cref="ResolvedFor"/>) unless <paramref name="Joint"/> asks for
+/// joint sampling of both stages.
 /// </summary>
 public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? Guidance = null, int? SemanticContext = null, int? LatentContext = null,
     bool CleanLatentContext = false, bool CleanSemanticContext = false, bool Joint = false)
 {
     /// <summary>
-    /// This request with the folder's default stage-1 sampling filled in: unchanged when it names a semantic context, asks
-    /// for <see cref="Joint"/> sampling, or the folder has no default; else the folder's context and clean flag.
+    /// This request with the folder's default sampling filled in, each stage on its own: a stage keeps the request's
+    /// sampling when the request names its context, asks for <see cref="Joint"/> sampling, or the folder has no default
+    /// for it; else it takes the folder's context and clean flag.
     /// </summary>
     public LongVideoRequest ResolvedFor(PipelineManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        return Joint || SemanticContext is not null || manifest.Stories?.SemanticContext is not int context
-            ? this
-            : this with { SemanticContext = context, CleanSemanticContext = manifest.Stories.CleanSemanticContext };
+        if (Joint || manifest.Stories is not { } stories) return this;
+        var resolved = this;
+        if (SemanticContext is null && stories.SemanticContext is int semantic)
+            resolved = resolved with { SemanticContext = semantic, CleanSemanticContext = stories.CleanSemanticContext };
+        if (LatentContext is null && stories.LatentContext is int latent)
+            resolved = resolved with { LatentContext = latent, CleanLatentContext = stories.CleanLatentContext };
+        return resolved;
     }
 
     /// <summary>The Euler steps and guidance weight to sample with: this request's where set, else <paramref name="manifest"/>'s.</summary>

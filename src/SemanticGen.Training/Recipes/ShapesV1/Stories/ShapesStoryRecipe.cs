@@ -41,7 +41,8 @@ public static class ShapesStoryRecipe
         Directory.CreateDirectory(work);
         var files = new StoryGenerators(SemanticShotsTrained: options.SemanticMaxShots, LatentShotsTrained: options.LatentShots,
             LatentCleanContextTrained: options.LatentCleanContext, SemanticCleanContextTrained: options.SemanticCleanContext,
-            SemanticContext: DefaultSemanticContext(options), CleanSemanticContext: options.SemanticCleanContext > 0);
+            SemanticContext: DefaultSemanticContext(options), CleanSemanticContext: options.SemanticCleanContext > 0,
+            LatentContext: DefaultLatentContext(options), CleanLatentContext: options.LatentCleanContext > 0);
         var cache = Path.Combine(work, ShapesStoryCache.FileName);
 
         if (!ShapesV1Recipe.IsDone(manifest, "story-cache"))
@@ -129,6 +130,14 @@ public static class ShapesStoryRecipe
     /// </summary>
     public static int? DefaultSemanticContext(ShapesStoryOptions options) =>
         options.SemanticCleanContext > 0 ? options.SemanticMaxShots - 1 : null;
+
+    /// <summary>
+    /// How the long-video pipeline samples stage 2 by default after this recipe: a story latent generator trained with
+    /// clean context continues each finished shot (K = 1, the one clean shot it trained with); one trained without it
+    /// samples all shots at once with shifted windows (null).
+    /// </summary>
+    public static int? DefaultLatentContext(ShapesStoryOptions options) =>
+        options.LatentCleanContext > 0 ? 1 : null;
 
     /// <summary>
     /// The options as recorded in the manifest; a re-run must match them except the step counts and checkpoint interval.
