@@ -41,6 +41,7 @@ internal sealed class LongVideoSamplingOptions
         new(seed, parse.GetValue(Steps), parse.GetValue(Guidance), parse.GetValue(SemanticContext), parse.GetValue(LatentContext),
             parse.GetValue(CleanLatentContext), parse.GetValue(CleanSemanticContext), parse.GetValue(Joint));
 
+    /// <summary>Refuses, by CLI name, a request these options cannot give a meaning to (before any pipeline loads).</summary>
     public static void Validate(LongVideoRequest request)
     {
         if (request.Steps is < 1) throw new CliUsageException($"--steps must be at least 1, found {request.Steps}.");
