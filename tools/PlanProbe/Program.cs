@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+using SemanticGen.Data.ShapesWorld;
+using SemanticGen.Data.ShapesWorld.Scoring;
+using SemanticGen.Data.ShapesWorld.Stories;
+using SemanticGen.Pipeline.Components;
+using SemanticGen.Pipeline.LongVideo;
+using SemanticGen.Tools.PlanProbe;
+using static TorchSharp.torch;
+
+// plan-probe DIR OUT.tsv [--stories N] [--seed S] [--shots K] [--fit-stories N] [--context-guidance λ]
+// For stories seed … seed + N − 1 (train split, as eval-long draws them) it samples the folder's default long video
+// (stage 1 shot by shot as pipeline.json says, stage 2, decoder) and writes, per shot and temporal z_sem slice, the
+// object position read by a probe off stage 1's plan, off the re-encoded video and off the rendered story, beside the
+// true centroids; OUT.tsv.json holds eval-long's per-story scores of the same videos. tools/PlanProbe/split.py
+// compares plan and video at every boundary.
+if (args.Length < 2) { Console.Error.WriteLine("usage: plan-probe DIR OUT.tsv [--stories N] [--seed S] [--shots K] [--fit-stories N] [--context-guidance λ]"); return 2; }
+var (folder, outPath) = (args[0], args[1]);
+string Option(string name, string fallback) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
+var stories = int.Parse(Option("--stories", "4"), CultureInfo.InvariantCulture);
+var seed0 = long.Parse(Option("--seed", "0"), CultureInfo.InvariantCulture);
+var shots = int.Parse(Option("--shots", "30"), CultureInfo.InvariantCulture);
+var fitStories = int.Parse(Option("--fit-stories", "40"), CultureInfo.InvariantCulture);
+double? lambda = Option("--context-guidance", "") is { Length: > 0 } l ? double.Parse(l, CultureInfo.InvariantCulture) : null;
+
+using var components = PipelineComponents.Load(folder);
+var manifest = components.Manifest;
+var frameIndices = manifest.SemanticSampling.FrameIndices(manifest.Video.Frames);
+var slices = frameIndices.Count / manifest.SemanticEncoder.TubeletSize;
+var scorer = new ShapesScorer();
+
+Tensor Slices(Tensor frames)                                                                   // (F, H, W, 3) uint8 → (Ts, Hs·Ws·d) μ
+{
+    using var scope = NewDisposeScope();
+    using var noGrad = no_grad();
+    var features = PipelineTensors.SemanticFeatures(components.SemanticEncoder, PipelineTensors.FromFrames(frames), manifest.SemanticSampling);
+    return components.Compressor.Compress(features).Mean.reshape(slices, -1).MoveToOuterDisposeScope();
+}
+(double X, double Y)?[] TrueSlices(IReadOnlyList<CanvasPoint?> centroids) =>                 // mean centroid of each slice's tubelet frames
+    [.. Enumerable.Range(0, slices).Select(k =>
+    {
+        var tubelet = Enumerable.Range(0, manifest.SemanticEncoder.TubeletSize).Select(j => centroids[(int)frameIndices[k * manifest.SemanticEncoder.TubeletSize + j]]).ToArray();
+        return tubelet.All(c => c is not null) ? ((double, double)?)(tubelet.Average(c => c!.Value.X), tubelet.Average(c => c!.Value.Y)) : null;
+    })];
+
+// 1. The probe, fitted on rendered stories far from the evaluated seeds.
+var features = new List<Tensor>();
+var targets = new List<float>();
+for (var i = 0; i < fitStories; i++)
+{
+    var story = ShapesStoryGenerator.Generate(1000 + i, shots, ShapesSplitKind.Train);
+    foreach (var frames in ShapesStoryPlan.Create(story, 1000 + i).RenderShots())
+        using (frames)
+        {
+            using var z = Slices(frames);
+            var truth = TrueSlices(scorer.Centroids(frames));
+            for (var k = 0; k < slices; k++)
+                if (truth[k] is { } p) { features.Add(z[k].clone()); targets.AddRange([(float)p.X, (float)p.Y]); }
+        }
+    Console.Error.Write($"\rprobe data: story {i + 1}/{fitStories}");
+}
+Console.Error.WriteLine();
+using var x = stack(features);
+using var y = tensor(targets.ToArray()).reshape(-1, 2);
+features.ForEach(f => f.Dispose());
+var (probe, _, _) = PositionProbe.Fit(x, y, 4000, Console.Error.WriteLine);
+using var _probe = probe;
+
+// 2. The evaluated stories.
+var rows = new StringBuilder("story\tshot\tkind\tslice\tx\ty\n");
+void Row(long story, int shot, string kind, int slice, (double X, double Y)? p)
+{
+    if (p is { } q) rows.Append(CultureInfo.InvariantCulture, $"{story}\t{shot}\t{kind}\t{slice}\t{q.X:F2}\t{q.Y:F2}\n");
+}
+void Shot(long story, int shot, string kind, Tensor frames)
+{
+    using var z = Slices(frames);
+    var centroids = scorer.Centroids(frames);
+    var read = probe.Positions(z);
+    var truth = TrueSlices(centroids);
+    for (var k = 0; k < slices; k++) { Row(story, shot, kind + "-probe", k, read[k]); Row(story, shot, kind + "-true", k, truth[k]); }
+    Row(story, shot, kind + "-frame", 0, centroids[0] is { } first ? (first.X, first.Y) : null);
+    Row(story, shot, kind + "-frame", 1, centroids[^1] is { } last ? (last.X, last.Y) : null);
+}
+var results = new List<LongVideoStoryResult>();
+for (var i = 0; i < stories; i++)
+{
+    var seed = seed0 + i;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var story = ShapesStoryGenerator.Generate(seed, shots, ShapesSplitKind.Train);
+    var prompts = story.ShotCompositions.Select(c => c.Caption).ToArray();
+    using var scope = NewDisposeScope();
+    using var noGrad = no_grad();
+    var s = 0;
+    foreach (var frames in ShapesStoryPlan.Create(story, seed).RenderShots())
+        using (frames) Shot(seed, s++, "gt", frames);
+
+    var request = new LongVideoRequest(seed, SemanticContextGuidance: lambda).ResolvedFor(manifest);
+    if (request.SemanticContext is not int context)
+        throw new ArgumentException($"{folder}: the probe reads a stage-1 rollout's plan; the folder samples stage 1 jointly (pipeline.json has no stories.semanticContext).");
+    var (steps, guidance) = request.SamplingOf(manifest);
+    var (text, empty) = LongVideoSampler.EncodeShots(components, prompts);
+    var normalised = SemanticRollout.Sample(components, text, empty, shots, seed, steps, guidance, context, null, request.CleanSemanticContext,
+        request.SemanticContextGuidance ?? 0);                                                  // (1, S·N, d)
+    var (mean, std) = PipelineTensors.SemanticStatistics(manifest);
+    var plan = normalised.mul(std).add(mean);                                                  // μ space
+    var planSlices = plan.reshape(shots, slices, -1);                                          // (S, Ts, Hs·Ws·d)
+    for (var shot = 0; shot < shots; shot++)
+    {
+        var read = probe.Positions(planSlices[shot]);
+        for (var k = 0; k < slices; k++) Row(seed, shot, "plan", k, read[k]);
+    }
+    var latents = request.LatentContext is int latentContext
+        ? LatentRollout.Sample(components, plan, text, empty, shots, seed, steps, guidance, latentContext, null, request.CleanLatentContext)
+        : LongVideoSampler.SampleLatents(components, plan, text, empty, shots, seed, steps, guidance, null);
+    var decoded = new List<Tensor>(shots);
+    for (var shot = 0; shot < shots; shot++)
+    {
+        var frames = ShotDecoder.DecodeShot(components, latents, shot);                       // (49, H, W, 3)
+        Shot(seed, shot, "video", frames);
+        decoded.Add(frames);
+    }
+    results.Add(LongVideoEvaluation.ScoreStory(story, decoded));                               // disposes the frames
+    File.WriteAllText(outPath, rows.ToString());
+    File.WriteAllText(outPath + ".json", new LongVideoEvaluationResult("plan-probe", results).ToJson().ToJsonString());
+    Console.Error.WriteLine($"story {seed}: {clock.Elapsed.TotalSeconds:F0} s (scores: {outPath}.json)");
+}
+return 0;
