@@ -51,7 +51,8 @@ public sealed class LongVideoSamplingOptionsTests
         var command = SemanticGenCommand.Build().Subcommands.Single(c => c.Name == name);
 
         command.Options.Select(o => o.Name).Should().Contain(new LongVideoSamplingOptions().All.Select(o => o.Name))
-            .And.Contain(["--steps", "--guidance", "--semantic-context", "--latent-context", "--clean-latent-context", "--clean-semantic-context", "--joint"]);
+            .And.Contain(["--steps", "--guidance", "--semantic-context", "--latent-context", "--clean-latent-context", "--clean-semantic-context",
+                "--semantic-context-guidance", "--joint"]);
     }
 
     [Fact]
@@ -62,11 +63,24 @@ public sealed class LongVideoSamplingOptionsTests
         foreach (var option in sampling.All) command.Add(option);
 
         var named = sampling.Read(command.Parse(["--steps", "4", "--guidance", "2.5", "--semantic-context", "3", "--clean-semantic-context",
-            "--latent-context", "1", "--clean-latent-context"]), seed: 9);
+            "--latent-context", "1", "--clean-latent-context", "--semantic-context-guidance", "1.5"]), seed: 9);
         var none = sampling.Read(command.Parse([]), seed: 9);
 
-        named.Should().Be(new Pipeline.LongVideo.LongVideoRequest(9, 4, 2.5, 3, 1, CleanLatentContext: true, CleanSemanticContext: true));
+        named.Should().Be(new Pipeline.LongVideo.LongVideoRequest(9, 4, 2.5, 3, 1, CleanLatentContext: true, CleanSemanticContext: true, SemanticContextGuidance: 1.5));
         none.Should().Be(new Pipeline.LongVideo.LongVideoRequest(9), "unnamed contexts stay null so the folder's defaults apply");
         sampling.Read(command.Parse(["--joint"]), 0).Joint.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Context_guidance_is_checked_by_its_cli_name_and_shown_in_the_rollout_label()
+    {
+        var request = new Pipeline.LongVideo.LongVideoRequest(0, SemanticContext: 7, CleanSemanticContext: true, SemanticContextGuidance: 1.5);
+        LongVideoSamplingOptions.RolloutLabel(request).Should().Be(" [stage 1 shot by shot, clean context 7, context guidance 1.5]");
+        LongVideoSamplingOptions.RolloutLabel(request with { SemanticContextGuidance = 0 }).Should().Be(" [stage 1 shot by shot, clean context 7]");
+        FluentActions.Invoking(() => LongVideoSamplingOptions.Validate(request with { SemanticContextGuidance = -1 }))
+            .Should().Throw<CliUsageException>().WithMessage("--semantic-context-guidance must be a finite number, 0 or more, found -1.");
+        FluentActions.Invoking(() => LongVideoSamplingOptions.Validate(new Pipeline.LongVideo.LongVideoRequest(0, Joint: true, SemanticContextGuidance: 1)))
+            .Should().Throw<CliUsageException>().WithMessage("--joint and --semantic-context-guidance exclude each other*");
+        FluentActions.Invoking(() => LongVideoSamplingOptions.Validate(request)).Should().NotThrow();
     }
 }

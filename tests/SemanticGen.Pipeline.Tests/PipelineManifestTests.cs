@@ -62,6 +62,15 @@ public sealed class PipelineManifestTests
             .WithMessage("*stories.cleanLatentContext needs stories.latentContext*");
         (manifest with { Stories = new StoryGenerators(LatentCleanContextTrained: 0.5, LatentContext: 1, CleanLatentContext: true) })
             .Validated("pipeline.json").Stories!.LatentContext.Should().Be(1);
+
+        var negativeGuidance = manifest with { Stories = new StoryGenerators(SemanticContext: 7, SemanticContextGuidance: -0.5) };
+        FluentActions.Invoking(() => negativeGuidance.Validated("pipeline.json")).Should().Throw<InvalidDataException>()
+            .WithMessage("*stories.semanticContextGuidance must be a finite number, 0 or more*-0.5*");
+        var guidanceWithoutContext = manifest with { Stories = new StoryGenerators(SemanticContextGuidance: 1) };
+        FluentActions.Invoking(() => guidanceWithoutContext.Validated("pipeline.json")).Should().Throw<InvalidDataException>()
+            .WithMessage("*stories.semanticContextGuidance*needs stories.semanticContext*absent*");
+        (manifest with { Stories = new StoryGenerators(SemanticContext: 7, SemanticContextGuidance: 1) })
+            .Validated("pipeline.json").Stories!.SemanticContextGuidance.Should().Be(1);
     }
 
     [Fact]

@@ -112,6 +112,26 @@ public sealed class ShotRolloutTests(ShotRolloutTests.RandomStageOneFixture pipe
     }
 
     [Fact]
+    public void Context_guidance_changes_every_shot_that_has_context_and_leaves_the_first_as_it_was()
+    {
+        using var scope = NewDisposeScope();
+        var components = pipeline.Components;
+        var n = components.Manifest.SemanticGrid.Count;
+        var (text, empty) = LongVideoSampler.EncodeShots(components, Prompts);
+        var plain = SemanticRollout.Sample(components, text, empty, Prompts.Length, 6, Steps, Guidance, 1, null);
+        var zero = SemanticRollout.Sample(components, text, empty, Prompts.Length, 6, Steps, Guidance, 1, null, contextGuidance: 0);
+        var guided = SemanticRollout.Sample(components, text, empty, Prompts.Length, 6, Steps, Guidance, 1, null, contextGuidance: 1.5);
+        zero.equal(plain).all().item<bool>().Should().BeTrue("λ = 0 is the plain rollout");
+        guided.narrow(1, 0, n).equal(plain.narrow(1, 0, n)).all().item<bool>().Should().BeTrue("shot 1 has no context to guide by");
+        for (var s = 1; s < Prompts.Length; s++)
+            guided.narrow(1, s * n, n).sub(plain.narrow(1, s * n, n)).abs().max().item<float>()
+                .Should().BeGreaterThan(1e-3f, $"shot {s + 1} is guided by its context");
+        using var viaRequest = LongVideoPipeline.Latents(components, Prompts[..2], new LongVideoRequest(3, Steps: 1, Guidance: Guidance, SemanticContext: 1, SemanticContextGuidance: 1.5));
+        using var unguided = LongVideoPipeline.Latents(components, Prompts[..2], new LongVideoRequest(3, Steps: 1, Guidance: Guidance, SemanticContext: 1));
+        viaRequest.allclose(unguided, atol: 1e-3).Should().BeFalse("the long pipeline passes the request's λ to stage 1");
+    }
+
+    [Fact]
     public void Progress_counts_every_step_of_every_shot_in_order()
     {
         using var scope = NewDisposeScope();

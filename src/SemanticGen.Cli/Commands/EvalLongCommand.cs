@@ -100,7 +100,7 @@ internal static class EvalLongCommand
         var node = new JsonObject
         {
             ["pipeline"] = folder, ["stories"] = stories, ["shots"] = shots, ["seed"] = sampling.Seed, ["steps"] = sampling.Steps, ["guidance"] = sampling.Guidance,
-            ["semantic_context"] = sampling.SemanticContext, ["latent_context"] = sampling.LatentContext, ["clean_latent_context"] = sampling.CleanLatentContext, ["clean_semantic_context"] = sampling.CleanSemanticContext, ["split"] = splitName.ToLowerInvariant(),
+            ["semantic_context"] = sampling.SemanticContext, ["latent_context"] = sampling.LatentContext, ["clean_latent_context"] = sampling.CleanLatentContext, ["clean_semantic_context"] = sampling.CleanSemanticContext, ["semantic_context_guidance"] = sampling.SemanticContextGuidance, ["split"] = splitName.ToLowerInvariant(),
             ["results"] = new JsonArray([.. results.Select(r => (JsonNode)r.ToJson())]),
         };
         await File.WriteAllTextAsync(path + ".tmp", node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellation).ConfigureAwait(false);

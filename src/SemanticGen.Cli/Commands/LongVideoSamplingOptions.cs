@@ -28,18 +28,22 @@ internal sealed class LongVideoSamplingOptions
     {
         Description = "With --semantic-context: the finished shots enter clean instead of re-noised (needs a story semantic generator trained with --semantic-clean-context).",
     };
+    public Option<double?> SemanticContextGuidance { get; } = new("--semantic-context-guidance")
+    {
+        Description = "With stage 1 shot by shot: context guidance λ ≥ 0, which pushes each shot toward what the shots before it imply, at one more forward of the shot alone per step (default: the folder's, pipeline.json stories.semanticContextGuidance, where stage 1 samples as the folder says; else 0).",
+    };
     public Option<bool> Joint { get; } = new("--joint")
     {
         Description = "Sample both stages over all shots at once (the paper's method), whatever the folder's default shot-by-shot sampling.",
     };
 
     /// <summary>Every option, in help order.</summary>
-    public IEnumerable<Option> All => [Steps, Guidance, SemanticContext, LatentContext, CleanLatentContext, CleanSemanticContext, Joint];
+    public IEnumerable<Option> All => [Steps, Guidance, SemanticContext, LatentContext, CleanLatentContext, CleanSemanticContext, SemanticContextGuidance, Joint];
 
     /// <summary>The request these options give, with <paramref name="seed"/> (each command defines its own seed option).</summary>
     public LongVideoRequest Read(ParseResult parse, long seed) =>
         new(seed, parse.GetValue(Steps), parse.GetValue(Guidance), parse.GetValue(SemanticContext), parse.GetValue(LatentContext),
-            parse.GetValue(CleanLatentContext), parse.GetValue(CleanSemanticContext), parse.GetValue(Joint));
+            parse.GetValue(CleanLatentContext), parse.GetValue(CleanSemanticContext), parse.GetValue(Joint), parse.GetValue(SemanticContextGuidance));
 
     /// <summary>Refuses, by CLI name, a request these options cannot give a meaning to (before any pipeline loads).</summary>
     public static void Validate(LongVideoRequest request)
@@ -53,13 +57,19 @@ internal sealed class LongVideoSamplingOptions
             throw new CliUsageException("--clean-latent-context needs --latent-context K (stage 2 shot by shot).");
         if (request.CleanSemanticContext && request.SemanticContext is null)
             throw new CliUsageException("--clean-semantic-context needs --semantic-context K (stage 1 shot by shot).");
+        if (request.SemanticContextGuidance is { } lambda && (!(lambda >= 0) || double.IsInfinity(lambda)))
+            throw new CliUsageException($"--semantic-context-guidance must be a finite number, 0 or more, found {lambda}.");
+        if (request.Joint && request.SemanticContextGuidance is not null)
+            throw new CliUsageException("--joint and --semantic-context-guidance exclude each other (context guidance needs stage 1 shot by shot).");
     }
 
     /// <summary>" [stage 1 shot by shot, context k; …]" when the request samples a stage shot by shot, else empty.</summary>
     public static string RolloutLabel(LongVideoRequest request)
     {
         var parts = new List<string>();
-        if (request.SemanticContext is int semantic) parts.Add($"stage 1 shot by shot, {(request.CleanSemanticContext ? "clean " : "")}context {semantic}");
+        if (request.SemanticContext is int semantic)
+            parts.Add($"stage 1 shot by shot, {(request.CleanSemanticContext ? "clean " : "")}context {semantic}" +
+                (request.SemanticContextGuidance is { } lambda and not 0 ? FormattableString.Invariant($", context guidance {lambda:0.###}") : ""));
         if (request.LatentContext is int latent) parts.Add($"stage 2 shot by shot, {(request.CleanLatentContext ? "clean " : "")}context {latent}");
         return parts.Count == 0 ? "" : $" [{string.Join("; ", parts)}]";
     }

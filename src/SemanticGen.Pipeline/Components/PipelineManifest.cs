@@ -58,6 +58,9 @@ public sealed record SamplingDefaults(int Steps = 25, double Guidance = 3.0, dou
 /// <param name="CleanSemanticContext">With <paramref name="SemanticContext"/>: the context shots enter clean (needs <paramref name="SemanticCleanContextTrained"/> &gt; 0).</param>
 /// <param name="LatentContext">The same as <paramref name="SemanticContext"/> for stage 2: null, all shots at once with shifted windows; K ≥ 0, shot by shot.</param>
 /// <param name="CleanLatentContext">With <paramref name="LatentContext"/>: the context shots enter clean (needs <paramref name="LatentCleanContextTrained"/> &gt; 0).</param>
+/// <param name="SemanticContextGuidance">
+/// With <paramref name="SemanticContext"/>: context guidance λ ≥ 0 of stage 1's rollout (<c>ShotRollout.Sample</c>); null or 0, none.
+/// </param>
 public sealed record StoryGenerators(
     string SemanticGeneratorFile = "story_semantic_generator.safetensors",
     string LatentGeneratorFile = "story_latent_generator.safetensors",
@@ -68,7 +71,8 @@ public sealed record StoryGenerators(
     int? SemanticContext = null,
     bool CleanSemanticContext = false,
     int? LatentContext = null,
-    bool CleanLatentContext = false);
+    bool CleanLatentContext = false,
+    double? SemanticContextGuidance = null);
 
 /// <summary>
 /// <c>pipeline.json</c>: every component's configuration and file, the sampling defaults and the training facts a
@@ -183,6 +187,8 @@ public sealed record PipelineManifest
         Require(Stories is null || Stories.SemanticContext is null or >= 0, $"stories.semanticContext must be 0 or more (or absent for joint sampling), found {Stories?.SemanticContext}.");
         Require(Stories is null || !Stories.CleanSemanticContext || (Stories.SemanticContext is not null && Stories.SemanticCleanContextTrained > 0),
             "stories.cleanSemanticContext needs stories.semanticContext and a story semantic generator trained with clean context (stories.semanticCleanContextTrained > 0).");
+        Require(Stories?.SemanticContextGuidance is not { } lambda || (lambda >= 0 && !double.IsInfinity(lambda) && Stories.SemanticContext is not null),
+            $"stories.semanticContextGuidance must be a finite number, 0 or more, and needs stories.semanticContext; found {Stories?.SemanticContextGuidance} with semanticContext {Stories?.SemanticContext?.ToString() ?? "absent"}.");
         Require(Stories is null || Stories.LatentContext is null or >= 0, $"stories.latentContext must be 0 or more (or absent for shifted windows over all shots), found {Stories?.LatentContext}.");
         Require(Stories is null || !Stories.CleanLatentContext || (Stories.LatentContext is not null && Stories.LatentCleanContextTrained > 0),
             "stories.cleanLatentContext needs stories.latentContext and a story latent generator trained with clean context (stories.latentCleanContextTrained > 0).");

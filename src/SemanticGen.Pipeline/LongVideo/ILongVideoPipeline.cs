@@ -13,15 +13,18 @@ namespace SemanticGen.Pipeline.LongVideo;
 /// generator trained with clean context, and a latent context); <paramref name="CleanSemanticContext"/> the same for stage 1.
 /// A request that names no semantic (latent) context takes the folder's default (<see cref="StoryGenerators.SemanticContext"/>,
 /// <see cref="StoryGenerators.LatentContext"/>, see <see cref="ResolvedFor"/>) unless <paramref name="Joint"/> asks for
-/// joint sampling of both stages.
+/// joint sampling of both stages. <paramref name="SemanticContextGuidance"/> λ ≥ 0 strengthens what stage 1's context
+/// implies for each shot (context guidance, <see cref="ShotRollout.Sample"/>); it needs a semantic context, and null
+/// means the folder's (<see cref="StoryGenerators.SemanticContextGuidance"/>) where stage 1 samples as the folder says, else 0.
 /// </summary>
 public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? Guidance = null, int? SemanticContext = null, int? LatentContext = null,
-    bool CleanLatentContext = false, bool CleanSemanticContext = false, bool Joint = false)
+    bool CleanLatentContext = false, bool CleanSemanticContext = false, bool Joint = false, double? SemanticContextGuidance = null)
 {
     /// <summary>
     /// This request with the folder's default sampling filled in, each stage on its own: a stage keeps the request's
     /// sampling when the request names its context, asks for <see cref="Joint"/> sampling, or the folder has no default
-    /// for it; else it takes the folder's context and clean flag.
+    /// for it; else it takes the folder's context and clean flag (and, for stage 1, the folder's context guidance unless
+    /// the request names one).
     /// </summary>
     public LongVideoRequest ResolvedFor(PipelineManifest manifest)
     {
@@ -29,7 +32,11 @@ public sealed record LongVideoRequest(long Seed = 0, int? Steps = null, double? 
         if (Joint || manifest.Stories is not { } stories) return this;
         var resolved = this;
         if (SemanticContext is null && stories.SemanticContext is int semantic)
-            resolved = resolved with { SemanticContext = semantic, CleanSemanticContext = stories.CleanSemanticContext };
+            resolved = resolved with
+            {
+                SemanticContext = semantic, CleanSemanticContext = stories.CleanSemanticContext,
+                SemanticContextGuidance = SemanticContextGuidance ?? stories.SemanticContextGuidance,
+            };
         if (LatentContext is null && stories.LatentContext is int latent)
             resolved = resolved with { LatentContext = latent, CleanLatentContext = stories.CleanLatentContext };
         return resolved;
@@ -81,6 +88,10 @@ internal static class LongVideoWriting
             throw new ArgumentException("joint sampling and a semantic or latent context exclude each other.", nameof(request));
         if (request.CleanSemanticContext && request.SemanticContext is null)
             throw new ArgumentException("clean semantic context needs a semantic context (stage 1 shot by shot).", nameof(request));
+        if (request.SemanticContextGuidance is { } lambda && (!(lambda >= 0) || double.IsInfinity(lambda)))
+            throw new ArgumentOutOfRangeException(nameof(request), lambda, "the semantic context guidance λ must be a finite number, 0 or more.");
+        if (request.SemanticContextGuidance is not null && request.SemanticContext is null)
+            throw new ArgumentException("semantic context guidance needs a semantic context (stage 1 shot by shot).", nameof(request));
         if (request.CleanLatentContext && manifest is not null)
             LatentRollout.RequireCleanContextTrained(manifest);
         if (request.CleanSemanticContext && manifest is not null)

@@ -50,7 +50,8 @@ public sealed class LongVideoPipeline(PipelineComponents components, IVideoWrite
             progress?.Report(new GenerationProgress(GenerationStages.EncodeText, 1, 1));
             var normalised = request.SemanticContext is int context
                 ? SemanticRollout.Sample(components, text, empty, prompts.Count, request.Seed, steps, guidance, context,
-                    GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps * prompts.Count), request.CleanSemanticContext) // 3 shot by shot
+                    GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps * prompts.Count), request.CleanSemanticContext,
+                    request.SemanticContextGuidance ?? 0)                                                // 3 shot by shot
                 : LongVideoSampler.SampleSemantics(components, text, empty, prompts.Count, request.Seed, steps, guidance,
                     GenerationSampler.StepsOf(progress, GenerationStages.Semantic, steps));    // 3 (1, S·N, d) all at once
             var (mean, std) = PipelineTensors.SemanticStatistics(manifest);

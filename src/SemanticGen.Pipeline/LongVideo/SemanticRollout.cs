@@ -33,8 +33,9 @@ public static class SemanticRollout
     /// the finished shots enter clean, their tokens modulated at t = 0 (<see cref="CleanContext"/>), instead of re-noised;
     /// needs a story semantic generator trained with clean context, else refused
     /// </param>
+    /// <param name="contextGuidance">λ ≥ 0 of context guidance (<see cref="ShotRollout.Sample"/>): one more forward per step, of shot s alone</param>
     public static Tensor Sample(PipelineComponents components, Tensor text, Tensor emptyText, int shots, long seed, int steps, double guidance,
-        int context, IProgress<int>? progress, bool cleanContext = false)
+        int context, IProgress<int>? progress, bool cleanContext = false, double contextGuidance = 0)
     {
         ArgumentNullException.ThrowIfNull(components);
         if (cleanContext) RequireCleanContextTrained(components.Manifest);
@@ -52,7 +53,7 @@ public static class SemanticRollout
         var z = ShotRollout.Sample(noises, 1, context, (first, count, x, t, conditional) =>
             LongVideoSampler.SemanticVelocity(generator, x, grid, count, t.mul(TimestepScale),
                 (conditional ? text : emptyText).narrow(1, first * textLength, count * textLength), cleanContext ? count - 1 : 0), // (1, W·N, d)
-            sigmas, guidance, progress, cleanContext);
+            sigmas, guidance, progress, cleanContext, contextGuidance);
         return z.MoveToOuterDisposeScope();                                                    // (1, S·N, d)
     }
 }

@@ -31,14 +31,24 @@ public static class ShotRollout
     /// with clean context, which it must be told through <paramref name="windowVelocity"/>: all shots of the window but
     /// the last are clean)
     /// </param>
+    /// <param name="contextGuidance">
+    /// λ ≥ 0 of context guidance (history guidance, Song et al. 2025, arXiv 2502.06764): shot s's conditional velocity
+    /// becomes v(text, context) + λ·(v(text, context) − v(text, alone)), where "alone" is shot s in a window of itself,
+    /// before classifier-free guidance over the text; so the step is v_u + w·(v_c − v_u) + w·λ·(v_c − v_alone). It
+    /// pushes shot s toward what its context implies (where the previous shot ended). 0: no extra forward (the first
+    /// shot, which has no context, never takes one).
+    /// </param>
     public static Tensor Sample(IReadOnlyList<Tensor> noises, int axis, int context, Func<int, int, Tensor, Tensor, bool, Tensor> windowVelocity,
-        IReadOnlyList<double> sigmas, double guidance, IProgress<int>? progress, bool cleanContext = false)
+        IReadOnlyList<double> sigmas, double guidance, IProgress<int>? progress, bool cleanContext = false, double contextGuidance = 0)
     {
         ArgumentNullException.ThrowIfNull(noises);
         ArgumentNullException.ThrowIfNull(windowVelocity);
         ArgumentNullException.ThrowIfNull(sigmas);
         if (noises.Count == 0) throw new ArgumentException("a rollout needs at least one shot.", nameof(noises));
         ArgumentOutOfRangeException.ThrowIfNegative(context);
+        if (!(contextGuidance >= 0) || double.IsInfinity(contextGuidance))
+            throw new ArgumentOutOfRangeException(nameof(contextGuidance), contextGuidance, "context guidance λ must be a finite number, 0 or more.");
+        using var lambda = contextGuidance.ToScalar();
         var steps = sigmas.Count - 1;
         using var scope = NewDisposeScope();
         var done = new Tensor[noises.Count];
@@ -55,7 +65,10 @@ public static class ShotRollout
             {
                 var input = clean is null ? x : cat([cleanContext ? clean : ContextAt(clean, cleanNoise!, t), x], dim: axis);
                 var v = windowVelocity(first, window, input, t, conditional);
-                return v.narrow(axis, (window - 1) * shotLength, shotLength);                   // shot s's part
+                var own = v.narrow(axis, (window - 1) * shotLength, shotLength);                // shot s's part
+                if (contextGuidance == 0 || !conditional || clean is null) return own;
+                var alone = windowVelocity(s, 1, x, t, true);                                    // shot s without its context
+                return own.add(own.sub(alone), lambda);
             }, noises[s], sigmas, guidance, shotProgress).MoveToOuterDisposeScope();
         }
         return cat(done, dim: axis).MoveToOuterDisposeScope();
