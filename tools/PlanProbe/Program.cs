@@ -9,12 +9,17 @@ using SemanticGen.Tools.PlanProbe;
 using static TorchSharp.torch;
 
 // plan-probe DIR OUT.tsv [--stories N] [--seed S] [--shots K] [--fit-stories N] [--context-guidance λ]
+//            [--semantic-context K] [--semantic-guidance w] [--teacher-forced [--noise-offset n]]
 // For stories seed … seed + N − 1 (train split, as eval-long draws them) it samples the folder's default long video
 // (stage 1 shot by shot as pipeline.json says, stage 2, decoder) and writes, per shot and temporal z_sem slice, the
 // object position read by a probe off stage 1's plan, off the re-encoded video and off the rendered story, beside the
-// true centroids; OUT.tsv.json holds eval-long's per-story scores of the same videos. tools/PlanProbe/split.py
-// compares plan and video at every boundary.
-if (args.Length < 2) { Console.Error.WriteLine("usage: plan-probe DIR OUT.tsv [--stories N] [--seed S] [--shots K] [--fit-stories N] [--context-guidance λ]"); return 2; }
+// true centroids; OUT.tsv.json holds eval-long's per-story scores of the same videos, OUT.tsv.captions each shot's
+// caption. tools/PlanProbe/split.py compares plan and video at every boundary.
+// --semantic-context K samples stage 1 with K clean context shots instead of the folder's default; --semantic-guidance w
+// sets stage 1's guidance weight alone. --teacher-forced samples each shot of stage 1 one step ahead of the truth (its
+// context is the rendered story's own previous shots, what the generator trained on), with noises of seed + n, and skips
+// stage 2 (rows "tf"); tools/PlanProbe/teacher.py counts its moves at boundaries where the story does not move.
+if (args.Length < 2) { Console.Error.WriteLine("usage: plan-probe DIR OUT.tsv [--stories N] [--seed S] [--shots K] [--fit-stories N] [--context-guidance λ] [--semantic-context K] [--semantic-guidance w] [--teacher-forced [--noise-offset n]]"); return 2; }
 var (folder, outPath) = (args[0], args[1]);
 string Option(string name, string fallback) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
 var stories = int.Parse(Option("--stories", "4"), CultureInfo.InvariantCulture);
@@ -22,8 +27,13 @@ var seed0 = long.Parse(Option("--seed", "0"), CultureInfo.InvariantCulture);
 var shots = int.Parse(Option("--shots", "30"), CultureInfo.InvariantCulture);
 var fitStories = int.Parse(Option("--fit-stories", "40"), CultureInfo.InvariantCulture);
 double? lambda = Option("--context-guidance", "") is { Length: > 0 } l ? double.Parse(l, CultureInfo.InvariantCulture) : null;
+var teacherForced = args.Contains("--teacher-forced");
+var noiseOffset = long.Parse(Option("--noise-offset", "0"), CultureInfo.InvariantCulture);
+int? semanticContext = Option("--semantic-context", "") is { Length: > 0 } kc ? int.Parse(kc, CultureInfo.InvariantCulture) : null;
+double? semanticGuidance = Option("--semantic-guidance", "") is { Length: > 0 } w ? double.Parse(w, CultureInfo.InvariantCulture) : null;
 
 using var components = PipelineComponents.Load(folder);
+File.Delete(outPath + ".captions");
 var manifest = components.Manifest;
 var frameIndices = manifest.SemanticSampling.FrameIndices(manifest.Video.Frames);
 var slices = frameIndices.Count / manifest.SemanticEncoder.TubeletSize;
@@ -89,18 +99,57 @@ for (var i = 0; i < stories; i++)
     var clock = System.Diagnostics.Stopwatch.StartNew();
     var story = ShapesStoryGenerator.Generate(seed, shots, ShapesSplitKind.Train);
     var prompts = story.ShotCompositions.Select(c => c.Caption).ToArray();
+    File.AppendAllLines(outPath + ".captions", prompts.Select((c, j) => $"{seed}\t{j}\t{c}"));
     using var scope = NewDisposeScope();
     using var noGrad = no_grad();
     var s = 0;
+    var truthTokens = new List<Tensor>();                                                       // each rendered shot's μ (N, d)
     foreach (var frames in ShapesStoryPlan.Create(story, seed).RenderShots())
-        using (frames) Shot(seed, s++, "gt", frames);
+        using (frames)
+        {
+            Shot(seed, s++, "gt", frames);
+            if (teacherForced) truthTokens.Add(Slices(frames).reshape(manifest.SemanticGrid.Count, -1));
+        }
 
-    var request = new LongVideoRequest(seed, SemanticContextGuidance: lambda).ResolvedFor(manifest);
+    var request = new LongVideoRequest(seed, SemanticContextGuidance: lambda, SemanticContext: semanticContext,
+        CleanSemanticContext: semanticContext is not null).ResolvedFor(manifest);
     if (request.SemanticContext is not int context)
         throw new ArgumentException($"{folder}: the probe reads a stage-1 rollout's plan; the folder samples stage 1 jointly (pipeline.json has no stories.semanticContext).");
     var (steps, guidance) = request.SamplingOf(manifest);
+    var stage1Guidance = semanticGuidance ?? guidance;
     var (text, empty) = LongVideoSampler.EncodeShots(components, prompts);
-    var normalised = SemanticRollout.Sample(components, text, empty, shots, seed, steps, guidance, context, null, request.CleanSemanticContext,
+    if (teacherForced)
+    {
+        // Each shot sampled alone after the rendered story's own previous shots as clean context (one step ahead of the
+        // truth): stage 1's behaviour where its context is exactly what it trained on. No stage 2.
+        var (m, sd) = PipelineTensors.SemanticStatistics(manifest);
+        var truthNormalised = truthTokens.Select(t => t.sub(m).div(sd).unsqueeze(0)).ToArray();   // (1, N, d) each
+        var noises = LongVideoSampler.SemanticNoises(components, shots, seed + noiseOffset);
+        var sigmas = SemanticGen.Diffusion.FlowMatchSchedule.Sigmas(manifest.Sampling.SemanticShift, steps).Sigmas;
+        var textLength = text.shape[1] / shots;
+        for (var shot = 0; shot < shots; shot++)
+        {
+            var first = Math.Max(0, shot - context);
+            var window = shot - first + 1;
+            var ctx = first == shot ? null : cat(truthNormalised[first..shot], dim: 1);
+            var n = noises[shot].shape[1];
+            var sampled = SemanticGen.Diffusion.FlowSampler.Sample((xt, t, conditional) =>
+            {
+                var input = ctx is null ? xt : cat([ctx, xt], dim: 1);
+                var v = LongVideoSampler.SemanticVelocity(components.LongVideoSemanticGenerator, input, manifest.SemanticGrid, window,
+                    t.mul(SemanticGen.Diffusion.FlowMatchSchedule.TrainTimesteps), (conditional ? text : empty).narrow(1, first * textLength, window * textLength),
+                    request.CleanSemanticContext ? window - 1 : 0);
+                return v.narrow(1, (window - 1) * n, n);
+            }, noises[shot], sigmas, stage1Guidance);
+            var read = probe.Positions(sampled.mul(sd).add(m).reshape(slices, -1));
+            for (var k = 0; k < slices; k++) Row(seed, shot, "tf", k, read[k]);
+        }
+        truthTokens.ForEach(t => t.Dispose());
+        File.WriteAllText(outPath, rows.ToString());
+        Console.Error.WriteLine($"story {seed}: {clock.Elapsed.TotalSeconds:F0} s (teacher-forced)");
+        continue;
+    }
+    var normalised = SemanticRollout.Sample(components, text, empty, shots, seed, steps, stage1Guidance, context, null, request.CleanSemanticContext,
         request.SemanticContextGuidance ?? 0);                                                  // (1, S·N, d)
     var (mean, std) = PipelineTensors.SemanticStatistics(manifest);
     var plan = normalised.mul(std).add(mean);                                                  // μ space
