@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # build/gpu-bench.sh — run on a CUDA machine with PyTorch, from the repository root (issue 4, "Speed, shown"):
 #   bash build/gpu-bench.sh
-# Needs the published CLI of build/publish-gpu.sh at .gpu/semanticgen (publish it where .NET is and bring the folder
-# along; the script publishes it itself where dotnet is on PATH). Prints the GPU and PyTorch in use, the Wan parity
-# checks on CUDA, then the Wan transformer 1.3B at 81×480×832 (32,760 tokens) in bf16 — forward and forward+backward,
-# without and with gradient checkpointing — from C# and from the same model in PyTorch (build/gpu-bench-reference.py),
-# and a closing table. Logs go to .gpu/bench/. The whole script stays under about 8 minutes (SG_BENCH_BUDGET_S).
+# Needs the published CLI of build/publish-gpu.sh at .gpu/semanticgen, or its archive .gpu/semanticgen.tar.xz (publish
+# it where .NET is and bring the archive along; the script publishes it itself where dotnet is on PATH). Prints the GPU
+# and PyTorch in use, the Wan and encoder parity checks on CUDA (exact fp32: TF32 off, see ExactFloat32), then the Wan
+# transformer 1.3B at 81×480×832 (32,760 tokens) in bf16 — forward and forward+backward, without and with gradient
+# checkpointing — from C# and from the same model in PyTorch (build/gpu-bench-reference.py), and a closing table. Logs
+# go to .gpu/bench/. The whole script stays under about 8 minutes (SG_BENCH_BUDGET_S).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -43,6 +44,9 @@ echo "SG_TORCH_LIB=$SG_TORCH_LIB"
 ls -l "$SG_TORCH_LIB"/libc10.so "$SG_TORCH_LIB"/libtorch_cpu.so "$SG_TORCH_LIB"/libc10_cuda.so "$SG_TORCH_LIB"/libtorch_cuda.so "$SG_TORCH_LIB"/libtorch.so 2>&1
 
 say "CLI"
+if [ ! -e "$cli" ] && [ -f "$(dirname "$cli").tar.xz" ]; then
+  tar -xJf "$(dirname "$cli").tar.xz" -C "$(dirname "$(dirname "$cli")")" && echo "unpacked $(dirname "$cli").tar.xz"
+fi
 if [ ! -e "$cli" ]; then
   if command -v dotnet >/dev/null; then bash build/publish-gpu.sh; else
     echo "$cli is missing and there is no .NET here: run build/publish-gpu.sh where .NET is and bring .gpu/semanticgen along"; exit 1
@@ -56,6 +60,13 @@ for pair in wan-transformer:wan_transformer wan-vae:wan_vae umt5:umt5_encoder fl
   component=${pair%%:*}; fixture=tests/fixtures/wan/${pair#*:}
   echo "-- $component"
   run "check-$component.txt" 60 "$cli" models check --component "$component" --fixture "$fixture" --device cuda
+done
+
+say "encoders check --device cuda (tests/fixtures/encoders)"
+for pair in qwen2.5-vl:qwen2_5_vl_vision vjepa2:vjepa2 videomae2:videomae; do
+  key=${pair%%:*}; fixture=tests/fixtures/encoders/${pair#*:}
+  echo "-- $key"
+  run "check-$key.txt" 60 "$cli" encoders check --encoder "$key" --fixture "$fixture" --device cuda
 done
 
 case_args=(--model wan-transformer --preset 1.3b --frames 81 --height 480 --width 832 --device cuda --dtype bf16 --steps "$steps")

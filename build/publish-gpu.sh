@@ -4,7 +4,8 @@
 # trimmed; ours, TorchSharp's and other packages' code is kept whole, so their reflection keeps working), referencing the
 # managed TorchSharp package only (-p:SgTorchBundle=none: no libtorch bundle, no Debian libstdc++ fix). At run time
 # `--device cuda` loads PyTorch's own libtorch from $SG_TORCH_LIB or python3's torch (SemanticGen.Models/Runtime).
-# Default OUT_DIR: .gpu/semanticgen (git-ignored). Copy the folder to the GPU machine, or run build/gpu-bench.sh there.
+# Default OUT_DIR: .gpu/semanticgen (git-ignored), also packed as OUT_DIR.tar.xz. Copy either to the GPU machine, or run
+# build/gpu-bench.sh there.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$(realpath -m "${1:-$root/.gpu/semanticgen}")
@@ -23,4 +24,7 @@ if ls "$out"/libtorch*.so "$out"/libc10*.so >/dev/null 2>&1; then
   echo "publish-gpu: $out carries a libtorch bundle; it must not (SgTorchBundle=none)" >&2; exit 1
 fi
 "$out/semanticgen" --help >/dev/null || { echo "publish-gpu: $out/semanticgen --help failed" >&2; exit 1; }
-echo "published $(du -sh "$out" | cut -f1) to $out; on the GPU machine: bash build/gpu-bench.sh" >&2
+# The same folder as one archive (about 17 of 59 MB): a device call carries the working tree (31 MB, the default model
+# included) plus what it names, 64 MiB at most, so carry .gpu/semanticgen.tar.xz; gpu-bench.sh unpacks it.
+tar -cJf "$out.tar.xz" -C "$(dirname "$out")" "$(basename "$out")"
+echo "published $(du -sh "$out" | cut -f1) to $out and $(du -sh "$out.tar.xz" | cut -f1) to $out.tar.xz; on the GPU machine: bash build/gpu-bench.sh" >&2

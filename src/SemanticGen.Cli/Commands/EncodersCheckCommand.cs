@@ -41,6 +41,7 @@ internal static class EncodersCheckCommand
         using var services = new ServiceCollection().AddSemanticGenEncoders().BuildServiceProvider();
         var check = services.GetKeyedService<IEncoderParityCheck>(key) ?? throw new CliUsageException(
             $"unknown encoder '{key}'; registered encoders: {string.Join(", ", services.GetServices<ISemanticEncoderFactory>().Select(f => f.Key).Order(StringComparer.Ordinal))}");
+        using var exact = ExactFloat32.Enter();  // no TF32: parity bounds are for exact fp32 (CUDA convs default to TF32)
         var report = check.Check(fixture.FullName, device);
 
         ParityTable.Write(report);

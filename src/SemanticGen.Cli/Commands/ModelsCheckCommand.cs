@@ -48,6 +48,7 @@ internal static class ModelsCheckCommand
         if (!fixture.Exists)
             throw new CliUsageException($"{fixture.FullName}: no such fixture folder");
         TorchRuntime.Initialize(device);  // before any torch call: CUDA loads PyTorch's libtorch
+        using var exact = ExactFloat32.Enter();  // no TF32: parity bounds are for exact fp32 (CUDA convs default to TF32)
         var report = Components[component](fixture.FullName, device);
         ParityTable.Write(report);
         return report.Passed ? 0 : EncodersCheckCommand.ParityFailed;

@@ -134,6 +134,35 @@ public sealed class WanTransformerTrainingTests
         ParityMeasure.MaxAbsDifference(output, io.ReadTensor("output")).Should().BeLessThan(1e-4);
     }
 
+    /// <summary>
+    /// On CUDA, libtorch's autograd engine runs the checkpoint's backward on its own device thread, outside every dispose
+    /// scope of the caller; on the CPU it runs on the calling thread, so a backward called with no scope open is the same
+    /// situation. Each step must leave the thread's live tensor count where the previous step left it.
+    /// </summary>
+    [Fact]
+    public void A_checkpointed_backward_outside_any_dispose_scope_leaves_no_tensors_behind()
+    {
+        using var model = WanTransformerWeights.Load(Fixture);
+        var batch = RectifiedFlowBatch(new Generator(29).manual_seed(29));
+        model.train();
+        model.GradientCheckpointing = true;
+        var live = new List<long>();
+
+        for (var step = 0; step < 4; step++)
+        {
+            Tensor loss;
+            using (NewDisposeScope())
+                loss = Loss(model, batch).MoveToOuterDisposeScope();
+            loss.backward();                                                   // no dispose scope open
+            loss.Dispose();
+            live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        }
+
+        model.parameters().First().grad.Should().NotBeNull("the backward ran through the checkpointed blocks");
+        live.Skip(1).Should().AllBeEquivalentTo(live[1], $"live tensors after each step: {string.Join(", ", live)}");
+        foreach (var t in batch) t.Dispose();
+    }
+
     /// <summary>x0, ε, t ∈ (0, 1), text; fixed.</summary>
     private static Tensor[] RectifiedFlowBatch(Generator generator) =>
     [
