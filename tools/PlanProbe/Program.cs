@@ -115,6 +115,8 @@ for (var i = 0; i < stories; i++)
         CleanSemanticContext: semanticContext is not null).ResolvedFor(manifest);
     if (request.SemanticContext is not int context)
         throw new ArgumentException($"{folder}: the probe reads a stage-1 rollout's plan; the folder samples stage 1 jointly (pipeline.json has no stories.semanticContext).");
+    if (teacherForced && !request.CleanSemanticContext)
+        throw new ArgumentException($"{folder}: --teacher-forced feeds the rendered shots as clean context, but this folder samples stage 1 with re-noised context (pipeline.json stories.cleanSemanticContext is false); add --semantic-context K to sample with K clean context shots.");
     var (steps, guidance) = request.SamplingOf(manifest);
     var stage1Guidance = semanticGuidance ?? guidance;
     var (text, empty) = LongVideoSampler.EncodeShots(components, prompts);
