@@ -194,6 +194,45 @@ public sealed class ShapesStoryRecipeTests(TrainedTinyPipelineFixture trained) :
     }
 
     [Fact]
+    public void Retraining_story_stage_2_starts_from_the_weights_it_is_told_to()
+    {
+        // As for stage 1: drop stage.story-latent, the recorded identity and the stage's checkpoints, then re-run with
+        // --latent-init-from. The init is the story weights shifted by +0.05, so a run that ignored it (starting from the
+        // short generator) would land about 0.05 away from it.
+        using var folder = trained.Copy();
+        ShapesStoryRecipe.Run(Tiny with { SemanticSteps = 1, LatentSteps = 1 }, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+        var finished = PipelineManifest.Read(folder.Path);
+        var training = new Dictionary<string, string>(finished.Training);
+        training.Remove("stage.story-latent");
+        training.Remove(ShapesStoryRecipe.IdentityKey);
+        (finished with { Training = training }).Write(folder.Path);
+        Directory.Delete(Path.Combine(folder.Path, ".work", "story-latent"), recursive: true);
+        var storyWeights = folder.File(finished.Stories!.LatentGeneratorFile);
+        var shifted = folder.File("shifted.safetensors");
+        using (var source = Weights.TensorSource.Open(storyWeights))
+        {
+            using var scope = NewDisposeScope();
+            Weights.SafetensorsWriter.Write(shifted, source.Keys.Select(k => (k, source.ReadTensor(k, ScalarType.Float32).add(0.05))));
+        }
+
+        var retrain = Tiny with { SemanticSteps = 1, LatentSteps = 1 };
+        var missing = () => ShapesStoryRecipe.Run(retrain with { LatentInitFrom = folder.File("none.safetensors") },
+            folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+        missing.Should().Throw<FileNotFoundException>().WithMessage($"*--latent-init-from*{folder.File("none.safetensors")}*does not exist*");
+        var again = ShapesStoryRecipe.Run(retrain with { LatentInitFrom = shifted }, folder.Path, cancellationToken: TestContext.Current.CancellationToken);
+
+        again.Training["stage.story-latent"].Should().EndWith("from shifted.safetensors");
+        again.Training[ShapesStoryRecipe.IdentityKey].Should().NotContain("LatentInitFrom", "the path is not part of the identity");
+        again.Training["stage.story-semantic"].Should().Be(finished.Training["stage.story-semantic"], "stage 1 was not re-run");
+        using var init = Weights.TensorSource.Open(shifted);
+        using var result = Weights.TensorSource.Open(storyWeights);
+        using var compare = NewDisposeScope();
+        result.Keys.Should().BeEquivalentTo(init.Keys);
+        var largest = result.Keys.Max(k => result.ReadTensor(k, ScalarType.Float32).sub(init.ReadTensor(k, ScalarType.Float32)).abs().max().item<float>());
+        largest.Should().BeLessThan(0.01f, "one AdamW step of 2e-4 (EMA 0.995) stays next to the init");
+    }
+
+    [Fact]
     public void The_story_recipe_refuses_an_untrained_folder_and_other_options_with_a_clear_message()
     {
         using var untrained = new TempFolder();

@@ -29,11 +29,12 @@ internal static class StoryRecipeCommand
         var latentShots = new Option<int>("--latent-shots") { Description = "Shots per stage-2 sample (shifted windows of one shot).", DefaultValueFactory = _ => d.LatentShots };
         var semanticCleanContext = new Option<double>("--semantic-clean-context") { Description = "Share of stage-1 samples whose first 1…K−1 shots are clean context (t = 0, no loss), so generate-long --clean-semantic-context can continue finished shots; 0 = none.", DefaultValueFactory = _ => d.SemanticCleanContext };
         var semanticInit = new Option<FileInfo?>("--semantic-init-from") { Description = "Weights story stage 1 starts from (default: the folder's short semantic generator; the folder's story_semantic_generator.safetensors continues it)." };
+        var latentInit = new Option<FileInfo?>("--latent-init-from") { Description = "Weights story stage 2 starts from (default: the folder's short latent generator; the folder's story_latent_generator.safetensors continues it)." };
         var cleanContext = new Option<double>("--latent-clean-context") { Description = "Share of stage-2 samples whose first shot is clean context (t = 0, no loss), so generate-long --clean-latent-context can continue finished shots; 0 = none.", DefaultValueFactory = _ => d.LatentCleanContext };
         var every = new Option<long>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => d.CheckpointEvery };
         var command = new Command("shapes-v1-stories", "Fine-tune a trained shapes-v1 pipeline's generators on multi-shot stories for generate-long (CPU); re-run to resume.")
         {
-            pipeline, seed, stories, semanticStories, shotsPerStory, semanticSteps, semanticBatch, semanticShots, semanticRate, semanticCleanContext, semanticInit, latentSteps, latentBatch, latentShots, latentRate, cleanContext, every,
+            pipeline, seed, stories, semanticStories, shotsPerStory, semanticSteps, semanticBatch, semanticShots, semanticRate, semanticCleanContext, semanticInit, latentInit, latentSteps, latentBatch, latentShots, latentRate, cleanContext, every,
         };
         command.SetAction((parse, cancellation) => CliFailure.Guard(() => RunAsync(parse.GetValue(pipeline)!.FullName, new ShapesStoryOptions
         {
@@ -47,6 +48,7 @@ internal static class StoryRecipeCommand
             SemanticLearningRate = parse.GetValue(semanticRate),
             SemanticCleanContext = parse.GetValue(semanticCleanContext),
             SemanticInitFrom = parse.GetValue(semanticInit)?.FullName,
+            LatentInitFrom = parse.GetValue(latentInit)?.FullName,
             LatentSteps = parse.GetValue(latentSteps),
             LatentBatch = parse.GetValue(latentBatch),
             LatentShots = parse.GetValue(latentShots),

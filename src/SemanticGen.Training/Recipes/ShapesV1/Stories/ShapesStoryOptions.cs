@@ -52,6 +52,13 @@ public sealed record ShapesStoryOptions
     /// </summary>
     public string? SemanticInitFrom { get; init; }
 
+    /// <summary>
+    /// The weights story stage 2 starts from; null = the folder's short latent generator. A folder's own
+    /// <c>story_latent_generator.safetensors</c> continues its story stage 2 (with a re-run of that stage). Not part of
+    /// the recorded identity, like <see cref="SemanticInitFrom"/>.
+    /// </summary>
+    public string? LatentInitFrom { get; init; }
+
     public long LatentSteps { get; init; } = 3000;
     public int LatentBatch { get; init; } = 2;
 

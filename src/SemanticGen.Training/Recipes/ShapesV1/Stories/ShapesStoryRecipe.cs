@@ -110,15 +110,19 @@ public static class ShapesStoryRecipe
             using var components = PipelineComponents.Load(folder);
             using var data = ShapesStoryData.Load(cache, components);
             using var generator = new LatentGenerator(manifest.LatentGenerator);
-            PipelineComponents.LoadInto(generator, Path.Combine(folder, manifest.LatentGeneratorFile));
+            var init = options.LatentInitFrom ?? Path.Combine(folder, manifest.LatentGeneratorFile);        // default: the short model
+            if (!File.Exists(init))
+                throw new FileNotFoundException($"--latent-init-from: {init} does not exist.", init);
+            PipelineComponents.LoadInto(generator, init);
             var plan = new StagePlan("story-latent", options.LatentSteps, options.LatentLearningRate, options.CheckpointEvery, options.EmaDecay,
-                options.Seed + 12, ShapesV1Recipe.Hash("story-latent", identity, FileHash.Of(Path.Combine(folder, manifest.LatentGeneratorFile)), FileHash.Of(cache)));
+                options.Seed + 12, ShapesV1Recipe.Hash("story-latent", identity, FileHash.Of(init), FileHash.Of(cache)));
             var result = StageTraining.Run(plan, work, generator,
                 ShapesStoryStages.LatentStep(generator, components, data, options.Seed + 12, options.LatentBatch, options.LatentShots, options.TextDropout,
                     options.LatentCleanContext),
                 ShapesV1Recipe.StepProgress(progress, "story-latent"), cancellationToken);
             Weights.SafetensorsWriter.Write(Path.Combine(folder, files.LatentGeneratorFile), generator.state_dict());
-            manifest = ShapesV1Recipe.MarkDone(folder, manifest with { Stories = files }, "story-latent", ShapesV1Recipe.Describe(result));
+            manifest = ShapesV1Recipe.MarkDone(folder, manifest with { Stories = files }, "story-latent",
+                ShapesV1Recipe.Describe(result) + (options.LatentInitFrom is null ? "" : $", from {Path.GetFileName(init)}"));
         }
         return manifest;
     }
@@ -150,6 +154,7 @@ public static class ShapesStoryRecipe
     {
         var identity = JsonSerializer.SerializeToNode(options with { SemanticSteps = 0, LatentSteps = 0, CheckpointEvery = 0 })!.AsObject();
         identity.Remove(nameof(ShapesStoryOptions.SemanticInitFrom));
+        identity.Remove(nameof(ShapesStoryOptions.LatentInitFrom));
         if (options.SemanticStories is null || options.SemanticStories == options.Stories) identity.Remove(nameof(ShapesStoryOptions.SemanticStories));
         if (options.LatentCleanContext == 0) identity.Remove(nameof(ShapesStoryOptions.LatentCleanContext));
         if (options.SemanticCleanContext == 0) identity.Remove(nameof(ShapesStoryOptions.SemanticCleanContext));
