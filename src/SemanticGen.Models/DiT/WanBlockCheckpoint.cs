@@ -72,7 +72,7 @@ internal sealed class WanBlockCheckpoint : MultiTensorFunction<WanBlockCheckpoin
                 using var output = Forward(block, inputs);
                 output.backward([grad_outputs[0]]);
             }
-            inputGrads = inputs.Select((t, i) => needsGrad[i] ? t.grad!.DetachFromDisposeScope() : null).ToList();
+            inputGrads = inputs.Select((t, i) => needsGrad[i] ? t.grad?.DetachFromDisposeScope() : null).ToList();
         }
         foreach (var incoming in grad_outputs)
             incoming?.Dispose();   // TorchSharp's wrappers of the incoming gradients: used up, and nobody else disposes them
