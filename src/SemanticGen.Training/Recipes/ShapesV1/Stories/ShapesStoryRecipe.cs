@@ -79,9 +79,7 @@ public static class ShapesStoryRecipe
             using var data = ShapesStoryData.Load(semanticCache, components);
             using var targets = ShapesStoryStages.SemanticTargets(components, data);
             using var generator = new SemanticGenerator(manifest.SemanticGenerator, manifest.Compressor.TokenDim);
-            var init = options.SemanticInitFrom ?? Path.Combine(folder, manifest.SemanticGeneratorFile);   // default: the short model
-            if (!File.Exists(init))
-                throw new FileNotFoundException($"--semantic-init-from: {init} does not exist.", init);
+            var init = InitWeights("--semantic-init-from", options.SemanticInitFrom, Path.Combine(folder, manifest.SemanticGeneratorFile));
             PipelineComponents.LoadInto(generator, init);
             var plan = new StagePlan("story-semantic", options.SemanticSteps, options.SemanticLearningRate, options.CheckpointEvery, options.EmaDecay,
                 options.Seed + 11, ShapesV1Recipe.Hash("story-semantic", identity, FileHash.Of(init), FileHash.Of(semanticCache)));
@@ -110,9 +108,7 @@ public static class ShapesStoryRecipe
             using var components = PipelineComponents.Load(folder);
             using var data = ShapesStoryData.Load(cache, components);
             using var generator = new LatentGenerator(manifest.LatentGenerator);
-            var init = options.LatentInitFrom ?? Path.Combine(folder, manifest.LatentGeneratorFile);        // default: the short model
-            if (!File.Exists(init))
-                throw new FileNotFoundException($"--latent-init-from: {init} does not exist.", init);
+            var init = InitWeights("--latent-init-from", options.LatentInitFrom, Path.Combine(folder, manifest.LatentGeneratorFile));
             PipelineComponents.LoadInto(generator, init);
             var plan = new StagePlan("story-latent", options.LatentSteps, options.LatentLearningRate, options.CheckpointEvery, options.EmaDecay,
                 options.Seed + 12, ShapesV1Recipe.Hash("story-latent", identity, FileHash.Of(init), FileHash.Of(cache)));
@@ -125,6 +121,18 @@ public static class ShapesStoryRecipe
                 ShapesV1Recipe.Describe(result) + (options.LatentInitFrom is null ? "" : $", from {Path.GetFileName(init)}"));
         }
         return manifest;
+    }
+
+    /// <summary>
+    /// The weights a story stage starts from: the file its <paramref name="option"/> names, or by default the short
+    /// generator's file (<paramref name="shortGenerator"/>); a missing file is refused naming the option and the path.
+    /// </summary>
+    static string InitWeights(string option, string? given, string shortGenerator)
+    {
+        var init = given ?? shortGenerator;
+        if (!File.Exists(init))
+            throw new FileNotFoundException($"{option}: {init} does not exist.", init);
+        return init;
     }
 
     /// <summary>
